@@ -1,0 +1,99 @@
+/*
+ * action.h: the append-only, hash-chained action log.
+ *
+ * Each case has its own chain.  An action's hash is SHA-256 over a
+ * canonical encoding of the action that includes the previous action's
+ * hash; the first action of a case uses 64 '0' characters as its previous
+ * hash.  The encoding is a sequence of fields, each written as its length
+ * in bytes in decimal, ':', the bytes, and ',' (a netstring):
+ *
+ *	"ircase-action-v1", prev_hash, case uuid, seq, step number ("" when
+ *	the action is about the whole case), time_us, actor, origin, kind,
+ *	body
+ *
+ * Numbers are written in decimal without leading zeros, hashes in lower-
+ * case hex, and the body is the stored JSON text: compact, keys sorted,
+ * as jansson writes it with JSON_COMPACT | JSON_SORT_KEYS.  The case row
+ * keeps the head hash and the action count, so removing the last actions
+ * shows as well.
+ */
+#ifndef IRC_ACTION_H
+#define IRC_ACTION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "actor.h"
+#include "db.h"
+#include "status.h"
+
+#define IRC_HASH_HEX 65		/* 64 hex digits and a NUL */
+#define IRC_CHAIN_GENESIS \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+struct irc_action {
+	int64_t id;		/* rowid, unique over all cases */
+	int64_t case_id;
+	int64_t seq;		/* 1, 2, ... within the case */
+	int step_seq;		/* step number shown to users, 0 for none */
+	int64_t time_us;	/* UTC microseconds since the epoch */
+	char *actor;
+	char *origin;		/* "" when local */
+	char *kind;		/* "case.open", "step.state", "note", ... */
+	char *body;		/* canonical JSON text */
+	char prev_hash[IRC_HASH_HEX];
+	char hash[IRC_HASH_HEX];
+};
+
+/*
+ * Appends an action to a case's chain.  Must run inside a transaction
+ * opened with irc_db_begin(): callers write the action and the change it
+ * records (a step's state, say) in one commit.  body is borrowed and may
+ * be NULL for {}.  step_seq is 0 for a case-wide action.  When the wall
+ * clock reads earlier than the case's last action, the body records
+ * "clock_went_back_us" with the difference instead of hiding it.
+ * On success *out (when not NULL) holds the new action; free its strings
+ * with irc_action_clear().
+ */
+enum irc_status irc_action_append(struct irc_db *db, int64_t case_id,
+    int step_seq, const struct irc_actor *actor, const char *kind,
+    json_t *body, struct irc_action *out, struct irc_error *err);
+
+/* Frees the strings inside an action. */
+void irc_action_clear(struct irc_action *action);
+
+/*
+ * Computes the hash of an action from its fields and prev_hash into
+ * hex (IRC_HASH_HEX bytes).  case_uuid is the owning case's uuid.
+ */
+void irc_action_hash(const struct irc_action *action, const char *case_uuid,
+    char hex[IRC_HASH_HEX]);
+
+/*
+ * Loads the actions of a case in chain order.  *out is an array of *count
+ * actions that the caller frees with irc_actions_free().
+ */
+enum irc_status irc_actions_load(struct irc_db *db, int64_t case_id,
+    struct irc_action **out, size_t *count, struct irc_error *err);
+void irc_actions_free(struct irc_action *actions, size_t count);
+
+struct irc_verify_result {
+	bool ok;
+	int64_t checked;	/* actions whose hash was recomputed */
+	int64_t bad_action_id;	/* first action that does not match, or 0 */
+	int64_t bad_seq;	/* its sequence number in the case */
+	char head[IRC_HASH_HEX];/* hash of the last action, or the genesis */
+	char reason[256];	/* what did not match, when !ok */
+};
+
+/*
+ * Recomputes the chain of one case and compares it with the stored hashes,
+ * the sequence numbers and the head and count kept on the case row.
+ * Returns IRC_OK when the check ran (result->ok tells whether the chain is
+ * intact) and an error only when the check itself could not run.
+ */
+enum irc_status irc_chain_verify(struct irc_db *db, int64_t case_id,
+    struct irc_verify_result *result, struct irc_error *err);
+
+#endif
