@@ -1,0 +1,132 @@
+/*
+ * cli.h: what the subcommands in cli/ share.
+ *
+ * Each subcommand lives in its own file as cmd_NAME(), takes the argument
+ * vector that starts at its own name and returns the program's exit
+ * status.  Errors are printed here, one line each, on stderr.
+ */
+#ifndef IRC_CLI_H
+#define IRC_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "db.h"
+#include "status.h"
+
+/* Exit statuses, as documented under EXIT STATUS in ircase(1). */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAIL = 1,	/* an operation failed */
+	CLI_EXIT_USAGE = 2,	/* the command line is not valid */
+	CLI_EXIT_CHAIN = 3,	/* verify found an action that does not match */
+};
+
+/* getopt_long value of the --db option, which every subcommand accepts. */
+#define CLI_OPT_DB 0x100
+
+struct cli_ctx {
+	const char *db_path;	/* --db, or NULL for the default search */
+	const char *cmd;	/* subcommand name, for messages */
+};
+
+/* Database access that a subcommand requests. */
+enum cli_db_mode {
+	CLI_DB_READ,	/* must exist; opened without migrating */
+	CLI_DB_WRITE,	/* must exist; migrated to the current schema */
+	CLI_DB_CREATE,	/* created with its folder when missing */
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+	const char *synopsis;	/* arguments after the name, one line */
+	const char *summary;	/* what it does, for the command list */
+};
+
+extern const struct cli_cmd cli_cmds[];
+
+int cmd_new(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_list(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_show(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_note(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_step(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
+
+/*
+ * Resolves the database path (--db, $IRCASE_DB, XDG) and opens it in the
+ * given mode.  CLI_DB_CREATE makes the folder (0700) and the file (0600) when
+ * they are missing.  On failure prints the error and returns false, with
+ * one exception: when missing is not NULL and the file does not exist,
+ * *missing is set and nothing is printed, so the caller can treat that as
+ * "no cases yet".
+ */
+bool cli_db_open(struct cli_ctx *ctx, enum cli_db_mode mode,
+    struct irc_db **out, bool *missing);
+
+/* Prints "ircase: MESSAGE" for a failed operation and returns CLI_EXIT_FAIL. */
+int cli_fail(const struct irc_error *err);
+
+/* Prints a formatted failure message and returns CLI_EXIT_FAIL. */
+int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Prints "ircase CMD: MESSAGE" for a command line that is not valid and
+ * returns CLI_EXIT_USAGE.  The message names the bad value and the fix.
+ */
+int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Prints the error for an option that getopt_long() rejected (unknown, or
+ * missing its value) and returns CLI_EXIT_USAGE.  c is what getopt_long()
+ * returned ('?' or ':').
+ */
+int cli_bad_option(const struct cli_ctx *ctx, int c, char **argv);
+
+/*
+ * Prints the usage of the subcommand named in ctx to out: its synopsis,
+ * then options_help (may be NULL).
+ */
+void cli_help(const struct cli_ctx *ctx, FILE *out, const char *options_help);
+
+/* Resets getopt so a subcommand can parse its own argument vector. */
+void cli_getopt_reset(void);
+
+/*
+ * Parses a case number ("12" or "#12").  Prints a usage error naming the
+ * text and returns false when it is not a positive number.
+ */
+bool cli_parse_case(const struct cli_ctx *ctx, const char *text,
+    int64_t *out);
+
+/*
+ * Parses a decimal integer between min and max inclusive, with nothing
+ * after it.  Prints a usage error naming what (such as "--severity") and
+ * the text, and returns false otherwise.
+ */
+bool cli_parse_int(const struct cli_ctx *ctx, const char *what,
+    const char *text, long min, long max, long *out);
+
+/*
+ * Checks that text typed by the user is non-empty valid UTF-8.  Prints a
+ * usage error naming what (such as "--title") and returns false otherwise.
+ */
+bool cli_check_text(const struct cli_ctx *ctx, const char *what,
+    const char *text);
+
+/*
+ * Writes json to out with two-space indentation in the order core/ built
+ * it, then a newline.  Non-ASCII is escaped when out is a terminal so that
+ * C1 and bidirectional controls in stored text cannot act on it.  Returns
+ * false when writing failed.
+ */
+bool cli_json_print(json_t *json, FILE *out);
+
+/* Prints text to out through irc_sanitize_str() with the given flags. */
+void cli_print_clean(FILE *out, const char *text, int flags);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * cmd_list.c: "ircase list", one line per case, newest first, or the
+ * same list as JSON.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "case.h"
+#include "cli.h"
+#include "model.h"
+#include "sanitize.h"
+#include "timeutil.h"
+
+static const char list_options[] =
+    "Options:\n"
+    "  --json           print a JSON array (keys under JSON OUTPUT in\n"
+    "                   ircase(1))\n";
+
+/* Prints a stored word sanitised and left-aligned in width bytes. */
+static void
+print_padded(const char *text, int width)
+{
+	char *clean = irc_sanitize_str(text, 0);
+
+	printf("%-*s", width, clean);
+	free(clean);
+}
+
+static void
+list_print_text(const struct irc_case_summary *list, size_t count)
+{
+	char opened[64];
+	size_t i;
+
+	if (count == 0)
+		return;
+	printf("%5s  %-8s  %-6s  %-5s  %7s  %-25s  %s\n", "CASE", "SEVERITY",
+	    "STATUS", "KIND", "STEPS", "OPENED", "TITLE");
+	for (i = 0; i < count; i++) {
+		const struct irc_case_summary *s = &list[i];
+		char steps[32];
+
+		snprintf(steps, sizeof steps, "%d/%d", s->steps_done,
+		    s->steps_total);
+		irc_time_local(s->opened_at, opened, sizeof opened);
+		printf("%5" PRId64 "  %-8s  ", s->id,
+		    irc_severity_name(s->severity));
+		print_padded(s->status, 6);
+		fputs("  ", stdout);
+		print_padded(s->kind, 5);
+		printf("  %7s  %-25s  ", steps, opened);
+		cli_print_clean(stdout, s->title, 0);
+		fputc('\n', stdout);
+	}
+}
+
+int
+cmd_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct irc_case_summary *list = NULL;
+	struct irc_db *db = NULL;
+	struct irc_error err;
+	json_t *json = NULL;
+	size_t count = 0;
+	bool as_json = false, missing;
+	int c, status = CLI_EXIT_FAIL;
+
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			as_json = true;
+			break;
+		case CLI_OPT_DB:
+			ctx->db_path = optarg;
+			break;
+		case 'h':
+			cli_help(ctx, stdout, list_options);
+			return CLI_EXIT_OK;
+		default:
+			return cli_bad_option(ctx, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'; "
+		    "'ircase list' takes only --json", argv[optind]);
+
+	/* A database that does not exist yet contains no cases. */
+	if (!cli_db_open(ctx, CLI_DB_READ, &db, &missing) && !missing)
+		return CLI_EXIT_FAIL;
+	irc_error_clear(&err);
+	if (db != NULL && irc_case_list(db, &list, &count, &err) != IRC_OK) {
+		status = cli_fail(&err);
+		goto out;
+	}
+
+	if (as_json) {
+		json = irc_case_list_to_json(list, count);
+		if (json == NULL || !cli_json_print(json, stdout)) {
+			status = cli_failf("cannot write the case list as JSON");
+			goto out;
+		}
+	} else {
+		list_print_text(list, count);
+	}
+	status = CLI_EXIT_OK;
+out:
+	json_decref(json);
+	if (list != NULL)
+		irc_case_summaries_free(list, count);
+	if (db != NULL)
+		irc_db_close(db);
+	return status;
+}

@@ -1,0 +1,233 @@
+/*
+ * cmd_show.c: "ircase show", one case with its phases, steps and
+ * timeline, as text or JSON.
+ *
+ * Steps carry the number the TUI shows (struct irc_step.seq), so a
+ * responder can read a number here and type it into "ircase step".
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "cli.h"
+#include "model.h"
+#include "sanitize.h"
+#include "timeutil.h"
+
+static const char show_options[] =
+    "Options:\n"
+    "  --json           print the case as JSON without its action log\n"
+    "                   (keys under JSON OUTPUT in ircase(1))\n";
+
+/* One mark per step state, in enum irc_step_state order. */
+static const char *const state_marks[IRC_STEP_STATE_COUNT] = {
+	"[ ]", "[>]", "[x]", "[-]", "[/]",
+};
+
+static void
+show_header(const struct irc_case *c)
+{
+	char opened[64], closed[64];
+
+	printf("Case #%" PRId64 ": ", c->sum.id);
+	cli_print_clean(stdout, c->sum.title, 0);
+	fputc('\n', stdout);
+
+	printf("  uuid       %s\n", c->sum.uuid);
+	printf("  severity   %d (%s)\n", c->sum.severity,
+	    irc_severity_name(c->sum.severity));
+	fputs("  status     ", stdout);
+	cli_print_clean(stdout, c->sum.status, 0);
+	fputs(", ", stdout);
+	cli_print_clean(stdout, c->sum.kind, 0);
+	fputc('\n', stdout);
+	printf("  opened     %s\n",
+	    irc_time_local(c->sum.opened_at, opened, sizeof opened));
+	if (c->closed_at != 0)
+		printf("  closed     %s\n",
+		    irc_time_local(c->closed_at, closed, sizeof closed));
+	printf("  steps      %d of %d closed\n", c->sum.steps_done,
+	    c->sum.steps_total);
+	fputs("  playbook   ", stdout);
+	cli_print_clean(stdout, c->playbook_title, 0);
+	if (c->playbook_path != NULL && c->playbook_path[0] != '\0') {
+		fputs(" (", stdout);
+		cli_print_clean(stdout, c->playbook_path, 0);
+		fputc(')', stdout);
+	}
+	fputc('\n', stdout);
+	printf("  sha256     %s\n", c->playbook_sha256);
+	if (c->description != NULL && c->description[0] != '\0') {
+		fputs("\n", stdout);
+		cli_print_clean(stdout, c->description, IRC_SAN_KEEP_NEWLINE);
+		fputc('\n', stdout);
+	}
+}
+
+static void
+show_steps(const struct irc_case *c)
+{
+	int phase;
+	size_t i;
+
+	for (phase = 0; phase < IRC_PHASE_COUNT; phase++) {
+		const char *group = NULL;
+
+		printf("\n%s (ISO 27001:2013 %s, 27001:2022 %s)\n",
+		    irc_phase_name(phase), irc_phase_iso2013(phase),
+		    irc_phase_iso2022(phase));
+		for (i = 0; i < c->nsteps; i++) {
+			const struct irc_step *s = &c->steps[i];
+
+			if ((int)s->phase != phase)
+				continue;
+			if (s->grp != NULL && (group == NULL ||
+			    strcmp(group, s->grp) != 0)) {
+				fputs("   ", stdout);
+				cli_print_clean(stdout, s->grp, 0);
+				fputs(":\n", stdout);
+				group = s->grp;
+			}
+			printf("  %4d. %s ", s->seq,
+			    (unsigned)s->state < IRC_STEP_STATE_COUNT ?
+			    state_marks[s->state] : "[?]");
+			cli_print_clean(stdout, s->title, 0);
+			if (s->state != IRC_STEP_PENDING)
+				printf(" (%s)", irc_step_state_key(s->state));
+			fputc('\n', stdout);
+		}
+	}
+}
+
+/*
+ * Prints a one-line summary of an action's body: the note text, a step's
+ * old and new state, or the body itself for kinds without a rule.
+ */
+static void
+action_summary(const struct irc_action *a)
+{
+	json_t *body = json_loads(a->body, 0, NULL);
+	const char *text = NULL, *from = NULL, *to = NULL, *note = NULL;
+
+	if (body != NULL) {
+		text = json_string_value(json_object_get(body, "text"));
+		if (text == NULL)
+			text = json_string_value(json_object_get(body, "title"));
+		from = json_string_value(json_object_get(body, "from"));
+		to = json_string_value(json_object_get(body, "to"));
+		note = json_string_value(json_object_get(body, "note"));
+	}
+	if (a->step_seq > 0)
+		printf("step %d: ", a->step_seq);
+	if (from != NULL && to != NULL) {
+		cli_print_clean(stdout, from, 0);
+		fputs(" -> ", stdout);
+		cli_print_clean(stdout, to, 0);
+		if (note != NULL) {
+			fputs(": ", stdout);
+			cli_print_clean(stdout, note, 0);
+		}
+	} else if (text != NULL) {
+		cli_print_clean(stdout, text, 0);
+	} else {
+		cli_print_clean(stdout, a->body, 0);
+	}
+	json_decref(body);
+}
+
+static void
+show_timeline(const struct irc_case *c)
+{
+	char when[64];
+	size_t i;
+
+	printf("\nTimeline (%zu actions)\n", c->nactions);
+	for (i = 0; i < c->nactions; i++) {
+		const struct irc_action *a = &c->actions[i];
+
+		printf("  %s  ", irc_time_local(a->time_us, when, sizeof when));
+		cli_print_clean(stdout, a->actor, 0);
+		if (a->origin != NULL && a->origin[0] != '\0') {
+			fputc('@', stdout);
+			cli_print_clean(stdout, a->origin, 0);
+		}
+		fputs("  ", stdout);
+		cli_print_clean(stdout, a->kind, 0);
+		fputs("  ", stdout);
+		action_summary(a);
+		fputc('\n', stdout);
+	}
+}
+
+int
+cmd_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct irc_case *kase = NULL;
+	struct irc_db *db = NULL;
+	struct irc_error err;
+	json_t *json = NULL;
+	int64_t case_id;
+	bool as_json = false;
+	int c, status = CLI_EXIT_FAIL;
+
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			as_json = true;
+			break;
+		case CLI_OPT_DB:
+			ctx->db_path = optarg;
+			break;
+		case 'h':
+			cli_help(ctx, stdout, show_options);
+			return CLI_EXIT_OK;
+		default:
+			return cli_bad_option(ctx, c, argv);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(ctx, "missing CASE; give the case number "
+		    "that 'ircase list' shows");
+	if (!cli_parse_case(ctx, argv[optind], &case_id))
+		return CLI_EXIT_USAGE;
+	if (optind + 1 < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'; show "
+		    "takes one CASE", argv[optind + 1]);
+
+	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
+		return CLI_EXIT_FAIL;
+	irc_error_clear(&err);
+	if (irc_case_load(db, case_id, &kase, &err) != IRC_OK) {
+		status = cli_fail(&err);
+		goto out;
+	}
+
+	if (as_json) {
+		json = irc_case_to_json(kase, false);
+		if (json == NULL || !cli_json_print(json, stdout)) {
+			status = cli_failf("cannot write case %" PRId64
+			    " as JSON", case_id);
+			goto out;
+		}
+	} else {
+		show_header(kase);
+		show_steps(kase);
+		show_timeline(kase);
+	}
+	status = CLI_EXIT_OK;
+out:
+	json_decref(json);
+	if (kase != NULL)
+		irc_case_free(kase);
+	irc_db_close(db);
+	return status;
+}

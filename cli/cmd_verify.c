@@ -1,0 +1,137 @@
+/*
+ * cmd_verify.c: "ircase verify", which recomputes the hash chain of each
+ * case and reports the first action that does not match.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "action.h"
+#include "case.h"
+#include "cli.h"
+#include "mem.h"
+
+static const char verify_options[] =
+    "Without CASE, checks every case.  Prints one line per intact case on\n"
+    "standard output and one line per broken chain on standard error;\n"
+    "exits 0 when every chain is intact and 3 when one is not.\n";
+
+static int
+id_compare(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Fills *ids with the number of every case, lowest first.  Returns false
+ * after printing the error.
+ */
+static bool
+verify_all_ids(struct irc_db *db, int64_t **ids, size_t *count)
+{
+	struct irc_case_summary *list = NULL;
+	struct irc_error err;
+	size_t i;
+
+	irc_error_clear(&err);
+	if (irc_case_list(db, &list, count, &err) != IRC_OK) {
+		cli_fail(&err);
+		return false;
+	}
+	*ids = irc_xcalloc(*count != 0 ? *count : 1, sizeof **ids);
+	for (i = 0; i < *count; i++)
+		(*ids)[i] = list[i].id;
+	irc_case_summaries_free(list, *count);
+	qsort(*ids, *count, sizeof **ids, id_compare);
+	return true;
+}
+
+/* Checks one case and prints its line.  Returns its exit status. */
+static int
+verify_case(struct irc_db *db, int64_t case_id)
+{
+	struct irc_verify_result r;
+	struct irc_error err;
+
+	irc_error_clear(&err);
+	if (irc_chain_verify(db, case_id, &r, &err) != IRC_OK)
+		return cli_fail(&err);
+	if (!r.ok) {
+		cli_failf("case %" PRId64 ": action %" PRId64 " (id %" PRId64
+		    ") does not match the chain: %s", case_id, r.bad_seq,
+		    r.bad_action_id, r.reason);
+		return CLI_EXIT_CHAIN;
+	}
+	printf("case %" PRId64 ": intact, %" PRId64 " actions, head %s\n",
+	    case_id, r.checked, r.head);
+	return CLI_EXIT_OK;
+}
+
+/*
+ * Combines the statuses of several cases: a broken chain (3) outranks a
+ * failed check (1), which outranks success.
+ */
+static int
+status_worst(int a, int b)
+{
+	if (a == CLI_EXIT_CHAIN || b == CLI_EXIT_CHAIN)
+		return CLI_EXIT_CHAIN;
+	return a != CLI_EXIT_OK ? a : b;
+}
+
+int
+cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct irc_db *db = NULL;
+	int64_t *ids = NULL;
+	size_t count = 0, i;
+	int c, status = CLI_EXIT_FAIL;
+
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case CLI_OPT_DB:
+			ctx->db_path = optarg;
+			break;
+		case 'h':
+			cli_help(ctx, stdout, verify_options);
+			return CLI_EXIT_OK;
+		default:
+			return cli_bad_option(ctx, c, argv);
+		}
+	}
+
+	/* Parse every number before opening anything. */
+	count = (size_t)(argc - optind);
+	ids = irc_xcalloc(count != 0 ? count : 1, sizeof *ids);
+	for (i = 0; i < count; i++) {
+		if (!cli_parse_case(ctx, argv[optind + (int)i], &ids[i])) {
+			free(ids);
+			return CLI_EXIT_USAGE;
+		}
+	}
+
+	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
+		goto out;
+	if (count == 0) {
+		free(ids);
+		ids = NULL;
+		if (!verify_all_ids(db, &ids, &count))
+			goto out;
+	}
+
+	status = CLI_EXIT_OK;
+	for (i = 0; i < count; i++)
+		status = status_worst(status, verify_case(db, ids[i]));
+out:
+	free(ids);
+	irc_db_close(db);
+	return status;
+}

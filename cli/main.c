@@ -1,0 +1,148 @@
+/*
+ * main.c: the entry point.  Parses the global options, then either opens
+ * the TUI (no subcommand) or hands the rest of the command line to the
+ * subcommand's cmd_NAME() function.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tui/tui.h"
+#include "cli.h"
+
+const struct cli_cmd cli_cmds[] = {
+	{ "new", cmd_new, "--playbook FILE --title TEXT [--severity 1-4]",
+	    "Open a case from a playbook and print its number." },
+	{ "list", cmd_list, "[--json]",
+	    "List every case, newest first." },
+	{ "show", cmd_show, "CASE [--json]",
+	    "Show a case: its phases, steps and timeline." },
+	{ "note", cmd_note, "CASE TEXT [--step N]",
+	    "Add a note to a case, or to one of its steps." },
+	{ "step", cmd_step, "CASE N start|done|skip|na|pending [--note TEXT]",
+	    "Set the state of step N of a case." },
+	{ "export", cmd_export, "CASE [--format json] [-o FILE]",
+	    "Write a case with its whole action log." },
+	{ "verify", cmd_verify, "[CASE...]",
+	    "Check the hash chain of the given cases, or of every case." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+enum {
+	OPT_HELP_KEYS_MAN = 0x200,
+};
+
+static void
+usage_print(FILE *out)
+{
+	const struct cli_cmd *cmd;
+
+	fputs("usage: ircase [--db PATH] [COMMAND [ARGS]]\n"
+	    "\n"
+	    "Without a command, opens the case manager in the terminal.\n"
+	    "\n"
+	    "Commands:\n", out);
+	for (cmd = cli_cmds; cmd->name != NULL; cmd++)
+		fprintf(out, "  %-7s %s\n          %s\n", cmd->name,
+		    cmd->synopsis, cmd->summary);
+	fputs("\n"
+	    "Options:\n"
+	    "  --db PATH        database file (default: $IRCASE_DB, else\n"
+	    "                   $XDG_DATA_HOME/ircase/ircase.db)\n"
+	    "  -h, --help       show this help; 'ircase COMMAND --help' for one\n"
+	    "                   command\n"
+	    "  -V, --version    show the version\n"
+	    "  --help-keys-man  print the key bindings as roff, for the man page\n"
+	    "\n"
+	    "Keys in the terminal interface:\n", out);
+	tui_keys_print(out, false);
+}
+
+static const struct cli_cmd *
+cmd_find(const char *name)
+{
+	const struct cli_cmd *cmd;
+
+	for (cmd = cli_cmds; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+	return NULL;
+}
+
+static int
+tui_open(struct cli_ctx *ctx)
+{
+	struct irc_db *db;
+	int status;
+
+	if (!cli_db_open(ctx, CLI_DB_CREATE, &db, NULL))
+		return CLI_EXIT_FAIL;
+	status = tui_run(db);
+	irc_db_close(db);
+	return status;
+}
+
+/*
+ * Flushes stdout and reports a failed write (a full disk, a closed pipe),
+ * so that a truncated listing or export never exits 0.
+ */
+static int
+stdout_close(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ircase: cannot write the output: %s\n",
+		    strerror(errno));
+		return status == CLI_EXIT_OK ? CLI_EXIT_FAIL : status;
+	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help-keys-man", no_argument, NULL, OPT_HELP_KEYS_MAN },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_ctx ctx = { NULL, NULL };
+	const struct cli_cmd *cmd;
+	int c;
+
+	setlocale(LC_ALL, "");
+	cli_getopt_reset();
+	/* "+" stops at the subcommand name, whose options are its own. */
+	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case CLI_OPT_DB:
+			ctx.db_path = optarg;
+			break;
+		case 'h':
+			usage_print(stdout);
+			return stdout_close(CLI_EXIT_OK);
+		case 'V':
+			printf("ircase %s\n", IRC_VERSION);
+			return stdout_close(CLI_EXIT_OK);
+		case OPT_HELP_KEYS_MAN:
+			tui_keys_print(stdout, true);
+			return stdout_close(CLI_EXIT_OK);
+		default:
+			return cli_bad_option(&ctx, c, argv);
+		}
+	}
+
+	if (optind >= argc)
+		return tui_open(&ctx);
+
+	cmd = cmd_find(argv[optind]);
+	if (cmd == NULL)
+		return cli_usage_error(&ctx, "unknown command '%s'; see "
+		    "'ircase --help' for the list", argv[optind]);
+	ctx.cmd = cmd->name;
+	return stdout_close(cmd->run(&ctx, argc - optind, argv + optind));
+}
