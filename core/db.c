@@ -1,0 +1,327 @@
+/*
+ * db.c: opening the database, its pragmas and schema migrations.
+ *
+ * Migrations run forward only.  Each entry of the migrations table moves
+ * the schema from version N to N+1 inside one BEGIN IMMEDIATE
+ * transaction, so a failure leaves the previous version in place.  A
+ * released migration is never edited; a change to the schema is a new
+ * entry at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "mem.h"
+
+struct irc_db {
+	sqlite3 *handle;
+	char *path;
+};
+
+static const char *const migrations[] = {
+	/* 1: cases, playbook snapshots, steps and the action log. */
+	"CREATE TABLE playbook_snapshot ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  path TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  text BLOB NOT NULL,"
+	"  stored_at INTEGER NOT NULL);"
+	"CREATE TABLE \"case\" ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 4),"
+	"  tlp TEXT NOT NULL DEFAULT 'amber',"
+	"  pap TEXT NOT NULL DEFAULT 'amber',"
+	"  status TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK (status IN ('open', 'closed')),"
+	"  kind TEXT NOT NULL DEFAULT 'real' CHECK (kind IN ('real', 'drill')),"
+	"  opened_at INTEGER NOT NULL,"
+	"  aware_at INTEGER,"
+	"  closed_at INTEGER,"
+	"  playbook_id INTEGER NOT NULL REFERENCES playbook_snapshot(id),"
+	"  playbook_path TEXT NOT NULL,"
+	"  head_hash TEXT NOT NULL,"
+	"  action_count INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE step ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES \"case\"(id),"
+	"  seq INTEGER NOT NULL,"
+	"  phase TEXT NOT NULL CHECK (phase IN ('prepare', 'report', 'assess',"
+	"    'respond', 'learn', 'evidence')),"
+	"  ord INTEGER NOT NULL,"
+	"  grp TEXT,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
+	"    'active', 'done', 'skipped', 'not_applicable')),"
+	"  assignee TEXT,"
+	"  started_at INTEGER,"
+	"  done_at INTEGER,"
+	"  line INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (case_id, seq));"
+	"CREATE TABLE action ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES \"case\"(id),"
+	"  seq INTEGER NOT NULL,"
+	"  step_seq INTEGER,"
+	"  time_us INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  origin TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  UNIQUE (case_id, seq));"
+	"CREATE TRIGGER action_no_update BEFORE UPDATE ON action"
+	"  BEGIN SELECT RAISE(ABORT, 'actions are append-only'); END;"
+	"CREATE TRIGGER action_no_delete BEFORE DELETE ON action"
+	"  BEGIN SELECT RAISE(ABORT, 'actions are append-only'); END;",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int
+irc_db_schema_latest(void)
+{
+	return MIGRATION_COUNT;
+}
+
+enum irc_status
+irc_db_fail(struct irc_db *db, struct irc_error *err, const char *doing)
+{
+	int code = sqlite3_extended_errcode(db->handle);
+	enum irc_status st = IRC_ERR_DB;
+
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+		st = IRC_ERR_BUSY;
+		return irc_fail(err, st, "%s: %s: database is locked by another "
+		    "process for more than %d ms; try again", db->path, doing,
+		    IRC_DB_BUSY_TIMEOUT_MS);
+	}
+	if ((code & 0xff) == SQLITE_FULL)
+		return irc_fail(err, st, "%s: %s: disk full; free some space "
+		    "and try again", db->path, doing);
+	return irc_fail(err, st, "%s: %s: %s", db->path, doing,
+	    sqlite3_errmsg(db->handle));
+}
+
+static enum irc_status
+db_exec(struct irc_db *db, const char *sql, const char *doing,
+    struct irc_error *err)
+{
+	if (sqlite3_exec(db->handle, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return irc_db_fail(db, err, doing);
+	return IRC_OK;
+}
+
+enum irc_status
+irc_db_begin(struct irc_db *db, struct irc_error *err)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", "cannot start a transaction", err);
+}
+
+enum irc_status
+irc_db_commit(struct irc_db *db, struct irc_error *err)
+{
+	enum irc_status st = db_exec(db, "COMMIT", "cannot commit", err);
+
+	if (st != IRC_OK)
+		irc_db_rollback(db);
+	return st;
+}
+
+void
+irc_db_rollback(struct irc_db *db)
+{
+	if (!sqlite3_get_autocommit(db->handle))
+		sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Runs a query that returns one integer; returns fallback on any error. */
+static int64_t
+db_query_int(struct irc_db *db, const char *sql, int64_t fallback)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t v = fallback;
+
+	if (sqlite3_prepare_v2(db->handle, sql, -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+int
+irc_db_schema_version(struct irc_db *db)
+{
+	return (int)db_query_int(db,
+	    "SELECT max(version) FROM schema_version", 0);
+}
+
+int64_t
+irc_db_data_version(struct irc_db *db)
+{
+	return db_query_int(db, "PRAGMA data_version", -1);
+}
+
+sqlite3 *
+irc_db_handle(struct irc_db *db)
+{
+	return db->handle;
+}
+
+const char *
+irc_db_path(const struct irc_db *db)
+{
+	return db->path;
+}
+
+/* Applies each migration the database has not had yet. */
+static enum irc_status
+db_migrate(struct irc_db *db, struct irc_error *err)
+{
+	enum irc_status st;
+	int version;
+	char *sql;
+
+	st = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_version ("
+	    " version INTEGER NOT NULL, applied_at INTEGER NOT NULL)",
+	    "cannot create the schema_version table", err);
+	if (st != IRC_OK)
+		return st;
+
+	for (;;) {
+		if ((st = irc_db_begin(db, err)) != IRC_OK)
+			return st;
+		/* Read inside the lock: another process may have migrated. */
+		version = irc_db_schema_version(db);
+		if (version > MIGRATION_COUNT) {
+			irc_db_rollback(db);
+			return irc_fail(err, IRC_ERR_SCHEMA, "%s: database schema "
+			    "version %d is newer than this ircase supports (%d); "
+			    "upgrade ircase", db->path, version, MIGRATION_COUNT);
+		}
+		if (version == MIGRATION_COUNT) {
+			irc_db_rollback(db);
+			return IRC_OK;
+		}
+		st = db_exec(db, migrations[version], "cannot migrate the schema",
+		    err);
+		if (st == IRC_OK) {
+			sql = irc_xasprintf("INSERT INTO schema_version VALUES (%d,"
+			    " CAST((julianday('now') - 2440587.5) * 86400000000"
+			    " AS INTEGER))", version + 1);
+			st = db_exec(db, sql, "cannot record the schema version",
+			    err);
+			free(sql);
+		}
+		if (st != IRC_OK) {
+			irc_db_rollback(db);
+			return st;
+		}
+		if ((st = irc_db_commit(db, err)) != IRC_OK)
+			return st;
+	}
+}
+
+/*
+ * Creates the file with mode 0600 before SQLite opens it, since SQLite
+ * would create it with the umask's mode.  SQLite gives the -wal and -shm
+ * files the same mode as the database.
+ */
+static enum irc_status
+db_create_file(const char *path, struct irc_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		close(fd);
+		return IRC_OK;
+	}
+	if (errno == EEXIST)
+		return IRC_OK;
+	return irc_fail(err, IRC_ERR_IO, "cannot create database %s: %s",
+	    path, strerror(errno));
+}
+
+static enum irc_status
+db_open(const char *path, bool create, struct irc_db **out,
+    struct irc_error *err)
+{
+	struct irc_db *db;
+	struct stat sb;
+	enum irc_status st;
+
+	*out = NULL;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return irc_fail(err, IRC_ERR_INVALID,
+		    "%s is not a regular file; pass a database file with --db",
+		    path);
+	if (create) {
+		if ((st = db_create_file(path, err)) != IRC_OK)
+			return st;
+	} else if (access(path, F_OK) != 0)
+		return irc_fail(err, IRC_ERR_NOT_FOUND, "no database at %s; "
+		    "create a case first or pass --db", path);
+
+	db = irc_xcalloc(1, sizeof *db);
+	db->path = irc_xstrdup(path);
+	if (sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		st = irc_fail(err, IRC_ERR_DB, "cannot open database %s: %s", path,
+		    db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->handle, IRC_DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->handle, 1);
+
+	st = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF",
+	    "cannot set up the database", err);
+	if (st != IRC_OK)
+		goto fail;
+	if (create)
+		st = db_migrate(db, err);
+	else if (irc_db_schema_version(db) != MIGRATION_COUNT)
+		st = irc_fail(err, IRC_ERR_SCHEMA, "%s: schema version %d, "
+		    "expected %d; open it once with a write command to migrate",
+		    path, irc_db_schema_version(db), MIGRATION_COUNT);
+	if (st != IRC_OK)
+		goto fail;
+	*out = db;
+	return IRC_OK;
+fail:
+	irc_db_close(db);
+	return st;
+}
+
+enum irc_status
+irc_db_open(const char *path, struct irc_db **out, struct irc_error *err)
+{
+	return db_open(path, true, out, err);
+}
+
+enum irc_status
+irc_db_open_existing(const char *path, struct irc_db **out,
+    struct irc_error *err)
+{
+	return db_open(path, false, out, err);
+}
+
+void
+irc_db_close(struct irc_db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close_v2(db->handle);
+	free(db->path);
+	free(db);
+}
