@@ -42,7 +42,7 @@ APP_TST   = $(APP_SRC:%.c=$(TST)/%.o)
 UNITS     = $(UNIT_SRC:tests/unit/%.c=$(TST)/unit/%)
 DEMO_DB   = build/demo/ircase.db
 
-.PHONY: all run test deps deps-test install uninstall clean bench fuzz stress
+.PHONY: all run test deps deps-test install uninstall clean bench fuzz test-build
 
 all: $(PROG)
 
@@ -102,8 +102,13 @@ test-build: $(PROG) $(TST)/ircase $(UNITS)
 
 fuzz: $(FUZZERS)
 
-bench: ircase
-	@$(MAKE) --no-print-directory -C tests/bench
+# Benchmarks run against the optimised build; results go in docs/benchmarks.md.
+build/bench/bench_%: tests/bench/bench_%.c $(REL)/libircase.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS)
+
+bench: build/bench/bench_append
+	build/bench/bench_append 500 build/bench
 
 install: ircase
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks \
