@@ -74,6 +74,7 @@ show_steps(const struct irc_case *c)
 
 	for (phase = 0; phase < IRC_PHASE_COUNT; phase++) {
 		const char *group = NULL;
+		int shown = 0;
 
 		printf("\n%s (ISO 27001:2013 %s, 27001:2022 %s)\n",
 		    irc_phase_name(phase), irc_phase_iso2013(phase),
@@ -97,7 +98,10 @@ show_steps(const struct irc_case *c)
 			if (s->state != IRC_STEP_PENDING)
 				printf(" (%s)", irc_step_state_key(s->state));
 			fputc('\n', stdout);
+			shown++;
 		}
+		if (shown == 0)
+			fputs("        (no steps)\n", stdout);
 	}
 }
 
@@ -143,7 +147,8 @@ show_timeline(const struct irc_case *c)
 	char when[64];
 	size_t i;
 
-	printf("\nTimeline (%zu actions)\n", c->nactions);
+	printf("\nTimeline (%zu action%s)\n", c->nactions,
+	    c->nactions == 1 ? "" : "s");
 	for (i = 0; i < c->nactions; i++) {
 		const struct irc_action *a = &c->actions[i];
 

@@ -64,8 +64,8 @@ verify_case(struct irc_db *db, int64_t case_id)
 		    r.bad_action_id, r.reason);
 		return CLI_EXIT_CHAIN;
 	}
-	printf("case %" PRId64 ": intact, %" PRId64 " actions, head %s\n",
-	    case_id, r.checked, r.head);
+	printf("case %" PRId64 ": intact, %" PRId64 " action%s, head %s\n",
+	    case_id, r.checked, r.checked == 1 ? "" : "s", r.head);
 	return CLI_EXIT_OK;
 }
 
