@@ -3,6 +3,7 @@
  * messages, and parsing numbers and text from the command line.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -225,6 +226,23 @@ cli_json_print(json_t *json, FILE *out)
 	if (json_dumpf(json, out, flags) != 0)
 		return false;
 	return fputc('\n', out) != EOF;
+}
+
+void
+cli_chain_report(int64_t case_id, const struct irc_verify_result *v,
+    const char *hint)
+{
+	const char *sep = hint != NULL ? "; " : "";
+
+	if (hint == NULL)
+		hint = "";
+	if (v->bad_action_id != 0)
+		cli_failf("case %" PRId64 ": action seq %" PRId64 ", id %" PRId64
+		    ", does not match the chain: %s%s%s", case_id, v->bad_seq,
+		    v->bad_action_id, v->reason, sep, hint);
+	else
+		cli_failf("case %" PRId64 ": the chain does not match: %s%s%s",
+		    case_id, v->reason, sep, hint);
 }
 
 void

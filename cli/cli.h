@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "action.h"
 #include "db.h"
 #include "status.h"
 
@@ -125,6 +126,14 @@ bool cli_check_text(const struct cli_ctx *ctx, const char *what,
  * false when writing failed.
  */
 bool cli_json_print(json_t *json, FILE *out);
+
+/*
+ * Prints one line on stderr naming the first action of case_id that does
+ * not match its chain, or only the reason when no single action is at
+ * fault (the last actions were removed), followed by hint when not NULL.
+ */
+void cli_chain_report(int64_t case_id, const struct irc_verify_result *v,
+    const char *hint);
 
 /* Prints text to out through irc_sanitize_str() with the given flags. */
 void cli_print_clean(FILE *out, const char *text, int flags);

@@ -196,10 +196,8 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	if (!verify.ok) {
-		cli_failf("case %" PRId64 ": action %" PRId64 " (id %" PRId64
-		    ") does not match its chain: %s; the export records this "
-		    "under \"verify\"", case_id, verify.bad_seq,
-		    verify.bad_action_id, verify.reason);
+		cli_chain_report(case_id, &verify,
+		    "the export records this under \"verify\"");
 		status = CLI_EXIT_CHAIN;
 		goto out;
 	}

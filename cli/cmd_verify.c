@@ -59,9 +59,7 @@ verify_case(struct irc_db *db, int64_t case_id)
 	if (irc_chain_verify(db, case_id, &r, &err) != IRC_OK)
 		return cli_fail(&err);
 	if (!r.ok) {
-		cli_failf("case %" PRId64 ": action %" PRId64 " (id %" PRId64
-		    ") does not match the chain: %s", case_id, r.bad_seq,
-		    r.bad_action_id, r.reason);
+		cli_chain_report(case_id, &r, NULL);
 		return CLI_EXIT_CHAIN;
 	}
 	printf("case %" PRId64 ": intact, %" PRId64 " action%s, head %s\n",
