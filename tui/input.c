@@ -1,0 +1,197 @@
+/*
+ * input.c: the one-line text editor behind the title and note prompts.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "keys.h"
+#include "mem.h"
+#include "sanitize.h"
+#include "screen.h"
+#include "text.h"
+
+void tui_input_clear(struct tui_input *in)
+{
+	if (in->buf == NULL)
+		in->buf = irc_xcalloc(TUI_INPUT_MAX + 1, sizeof(wchar_t));
+	in->len = 0;
+	in->cursor = 0;
+	in->buf[0] = L'\0';
+}
+
+void tui_input_free(struct tui_input *in)
+{
+	free(in->buf);
+	in->buf = NULL;
+	in->len = in->cursor = 0;
+}
+
+static void input_insert(struct tui_input *in, wchar_t wc)
+{
+	if (in->len >= TUI_INPUT_MAX)
+		return;
+	memmove(in->buf + in->cursor + 1, in->buf + in->cursor,
+	    (in->len - in->cursor) * sizeof(wchar_t));
+	in->buf[in->cursor++] = wc;
+	in->buf[++in->len] = L'\0';
+}
+
+static void input_erase(struct tui_input *in, size_t at, size_t count)
+{
+	memmove(in->buf + at, in->buf + at + count,
+	    (in->len - at - count) * sizeof(wchar_t));
+	in->len -= count;
+	in->buf[in->len] = L'\0';
+	if (in->cursor > at)
+		in->cursor = in->cursor >= at + count ? in->cursor - count : at;
+}
+
+/*
+ * Returns the key that follows a just-read ESC without waiting, or ERR when
+ * none is queued.  curses has already waited ESCDELAY for a function key
+ * sequence, so bytes that came with the ESC are queued by now.
+ */
+static int input_peek(void)
+{
+	wint_t wc;
+	int rc;
+
+	nodelay(stdscr, TRUE);
+	rc = get_wch(&wc);
+	nodelay(stdscr, FALSE);
+	timeout(TUI_TICK_MS);
+	if (rc == ERR)
+		return ERR;
+	return rc == KEY_CODE_YES ? TUI_FKEY(wc) : (int)wc;
+}
+
+enum tui_input_result tui_input_key(struct tui_input *in, int key)
+{
+	int next;
+
+	if (in->buf == NULL)
+		tui_input_clear(in);
+	if (key == TUI_ESC) {
+		next = input_peek();
+		if (next == ERR)
+			return TUI_INPUT_CANCEL;
+		input_insert(in, (wchar_t)TUI_ESC);
+		return tui_input_key(in, next);
+	}
+	switch (tui_key_action(TUI_CTX_INPUT, key)) {
+	case TUI_ACT_ACCEPT:
+		return TUI_INPUT_ACCEPT;
+	case TUI_ACT_CANCEL:
+		return TUI_INPUT_CANCEL;
+	case TUI_ACT_ERASE_BACK:
+		if (in->cursor > 0)
+			input_erase(in, in->cursor - 1, 1);
+		break;
+	case TUI_ACT_ERASE_FORWARD:
+		if (in->cursor < in->len)
+			input_erase(in, in->cursor, 1);
+		break;
+	case TUI_ACT_ERASE_LINE:
+		input_erase(in, 0, in->cursor);
+		break;
+	case TUI_ACT_LEFT:
+		if (in->cursor > 0)
+			in->cursor--;
+		break;
+	case TUI_ACT_RIGHT:
+		if (in->cursor < in->len)
+			in->cursor++;
+		break;
+	case TUI_ACT_LINE_START:
+		in->cursor = 0;
+		break;
+	case TUI_ACT_LINE_END:
+		in->cursor = in->len;
+		break;
+	default:
+		/* Other function keys are ignored; characters are text. */
+		if ((key & TUI_FKEY(0)) == 0 && key > 0)
+			input_insert(in, (wchar_t)key);
+		break;
+	}
+	return TUI_INPUT_EDITING;
+}
+
+char *tui_input_text(const struct tui_input *in)
+{
+	char *out, *p;
+	mbstate_t state;
+	size_t n;
+
+	out = irc_xmalloc(in->len * MB_LEN_MAX + 1);
+	p = out;
+	memset(&state, 0, sizeof(state));
+	for (size_t i = 0; i < in->len; i++) {
+		n = wcrtomb(p, in->buf[i], &state);
+		if (n == (size_t)-1) {
+			memset(&state, 0, sizeof(state));
+			continue;
+		}
+		p += n;
+	}
+	*p = '\0';
+	return out;
+}
+
+/* Returns character i as it will be drawn (sanitised), in a new string. */
+static char *input_shown(const struct tui_input *in, size_t i)
+{
+	char mb[MB_LEN_MAX + 1];
+	mbstate_t state;
+	size_t n;
+
+	memset(&state, 0, sizeof(state));
+	n = wcrtomb(mb, in->buf[i], &state);
+	if (n == (size_t)-1)
+		n = 0;
+	mb[n] = '\0';
+	return irc_sanitize(mb, n, 0);
+}
+
+void tui_input_draw(const struct tui_input *in, int y, const char *prompt,
+    int cols)
+{
+	int pw, avail, before = 0, x, w;
+	size_t start = 0, i;
+	char *shown;
+
+	tui_fill(y, 0, cols, tui_attr(TUI_ROLE_NORMAL));
+	pw = tui_draw(y, 0, prompt, cols / 2, tui_attr(TUI_ROLE_HEADING));
+	avail = cols - pw - 1;
+	if (avail < 1 || in->buf == NULL)
+		return;
+
+	/* Scroll right until the cursor fits in the line. */
+	for (i = 0; i < in->cursor; i++) {
+		shown = input_shown(in, i);
+		before += tui_text_width(shown);
+		free(shown);
+	}
+	while (before >= avail && start < in->cursor) {
+		shown = input_shown(in, start++);
+		before -= tui_text_width(shown);
+		free(shown);
+	}
+
+	x = pw;
+	for (i = start; i < in->len; i++) {
+		shown = input_shown(in, i);
+		w = tui_text_width(shown);
+		if (x + w > pw + avail) {
+			free(shown);
+			break;
+		}
+		tui_draw(y, x, shown, w, tui_attr(TUI_ROLE_NORMAL));
+		x += w;
+		free(shown);
+	}
+	move(y, pw + before);
+	curs_set(1);
+}

@@ -1,0 +1,50 @@
+/*
+ * input.h: a one-line text editor for titles and notes.
+ *
+ * The text is kept as wide characters so the cursor moves by character.
+ * Control characters typed or pasted (an ESC inside a pasted escape
+ * sequence, say) stay in the text as they are and show in caret form.
+ */
+#ifndef IRC_TUI_INPUT_H
+#define IRC_TUI_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+/* Maximum characters in one input line. */
+#define TUI_INPUT_MAX 4000
+
+struct tui_input {
+	wchar_t *buf;
+	size_t len;
+	size_t cursor;		/* index into buf, 0..len */
+};
+
+enum tui_input_result {
+	TUI_INPUT_EDITING,
+	TUI_INPUT_ACCEPT,
+	TUI_INPUT_CANCEL,
+};
+
+/* Empties the editor; the first use allocates. */
+void tui_input_clear(struct tui_input *in);
+void tui_input_free(struct tui_input *in);
+
+/*
+ * Applies one key (keys.h form).  A lone ESC cancels; an ESC followed at
+ * once by more input, as in a pasted sequence, is inserted as text.
+ */
+enum tui_input_result tui_input_key(struct tui_input *in, int key);
+
+/* Returns the text as a new UTF-8 string that the caller frees. */
+char *tui_input_text(const struct tui_input *in);
+
+/*
+ * Draws prompt and the text at row y across cols columns, scrolled so the
+ * cursor shows, and places the terminal cursor.
+ */
+void tui_input_draw(const struct tui_input *in, int y, const char *prompt,
+    int cols);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * keys.c: the key table and what is generated from it: key lookup, the
+ * plain --help listing and the roff KEY BINDINGS lines.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "keys.h"
+#include "tui.h"
+
+#define KEY_ENTER_KEYS '\n', '\r', TUI_FKEY(KEY_ENTER)
+
+static const struct tui_key keys[] = {
+	{ TUI_CTX_LIST, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "select the previous case" },
+	{ TUI_CTX_LIST, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "select the next case" },
+	{ TUI_CTX_LIST, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "move up one page" },
+	{ TUI_CTX_LIST, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE) }, "PgDn", "move down one page" },
+	{ TUI_CTX_LIST, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "select the first case" },
+	{ TUI_CTX_LIST, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "select the last case" },
+	{ TUI_CTX_LIST, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "open the selected case" },
+	{ TUI_CTX_LIST, TUI_ACT_NEW, { 'n' }, "n", "start a new case from a playbook" },
+	{ TUI_CTX_LIST, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_LIST, TUI_ACT_BACK, { 'q' }, "q", "quit ircase" },
+
+	{ TUI_CTX_NEW, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "select the previous playbook or severity" },
+	{ TUI_CTX_NEW, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "select the next playbook or severity" },
+	{ TUI_CTX_NEW, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "move up one page" },
+	{ TUI_CTX_NEW, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE) }, "PgDn", "move down one page" },
+	{ TUI_CTX_NEW, TUI_ACT_SEVERITY, { '1', '2', '3', '4' }, "1-4", "choose severity: 1 low, 2 medium, 3 high, 4 critical" },
+	{ TUI_CTX_NEW, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "use the selected playbook or severity" },
+	{ TUI_CTX_NEW, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_NEW, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case list without a new case" },
+
+	{ TUI_CTX_CASE, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "select the previous step, or scroll the focused pane up" },
+	{ TUI_CTX_CASE, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "select the next step, or scroll the focused pane down" },
+	{ TUI_CTX_CASE, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "move up one page in the focused pane" },
+	{ TUI_CTX_CASE, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE) }, "PgDn", "move down one page in the focused pane" },
+	{ TUI_CTX_CASE, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "go to the top of the focused pane" },
+	{ TUI_CTX_CASE, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom of the focused pane" },
+	{ TUI_CTX_CASE, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "focus the selected step's text to scroll it; again to return to the steps" },
+	{ TUI_CTX_CASE, TUI_ACT_FOCUS, { '\t' }, "Tab", "focus the next pane: steps, step text, timeline" },
+	{ TUI_CTX_CASE, TUI_ACT_STEP_NEXT, { ' ' }, "Space", "move the selected step to its next state: pending, active, done" },
+	{ TUI_CTX_CASE, TUI_ACT_STEP_DONE, { 'x' }, "x", "mark the selected step done" },
+	{ TUI_CTX_CASE, TUI_ACT_NOTE, { 'n' }, "n", "add a note about the selected step" },
+	{ TUI_CTX_CASE, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_CASE, TUI_ACT_BACK, { 'q' }, "q", "return focus to the steps, or go back to the case list" },
+
+	{ TUI_CTX_INPUT, TUI_ACT_ACCEPT, { KEY_ENTER_KEYS }, "Enter", "save the text" },
+	{ TUI_CTX_INPUT, TUI_ACT_CANCEL, { TUI_CTRL('g'), TUI_ESC }, "Ctrl-G, Esc", "cancel; Esc cancels only when pressed alone, and an escape that arrives inside a longer sequence is kept as text (shown as ^[)" },
+	{ TUI_CTX_INPUT, TUI_ACT_ERASE_BACK, { TUI_FKEY(KEY_BACKSPACE), 127, TUI_CTRL('h') }, "Backspace", "delete the character before the cursor" },
+	{ TUI_CTX_INPUT, TUI_ACT_ERASE_FORWARD, { TUI_FKEY(KEY_DC), TUI_CTRL('d') }, "Delete, Ctrl-D", "delete the character under the cursor" },
+	{ TUI_CTX_INPUT, TUI_ACT_ERASE_LINE, { TUI_CTRL('u') }, "Ctrl-U", "delete everything before the cursor" },
+	{ TUI_CTX_INPUT, TUI_ACT_LEFT, { TUI_FKEY(KEY_LEFT), TUI_CTRL('b') }, "Left, Ctrl-B", "move the cursor left" },
+	{ TUI_CTX_INPUT, TUI_ACT_RIGHT, { TUI_FKEY(KEY_RIGHT), TUI_CTRL('f') }, "Right, Ctrl-F", "move the cursor right" },
+	{ TUI_CTX_INPUT, TUI_ACT_LINE_START, { TUI_FKEY(KEY_HOME), TUI_CTRL('a') }, "Home, Ctrl-A", "move the cursor to the start" },
+	{ TUI_CTX_INPUT, TUI_ACT_LINE_END, { TUI_FKEY(KEY_END), TUI_CTRL('e') }, "End, Ctrl-E", "move the cursor to the end" },
+
+	{ TUI_CTX_HELP, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "scroll up" },
+	{ TUI_CTX_HELP, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "scroll down" },
+	{ TUI_CTX_HELP, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "scroll up one page" },
+	{ TUI_CTX_HELP, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE), ' ' }, "PgDn, Space", "scroll down one page" },
+	{ TUI_CTX_HELP, TUI_ACT_BACK, { 'q', '?', TUI_ESC }, "q, ?, Esc", "close the help" },
+};
+
+static const char *const ctx_names[TUI_CTX_COUNT] = {
+	[TUI_CTX_LIST] = "Case list",
+	[TUI_CTX_NEW] = "New case",
+	[TUI_CTX_CASE] = "Case view",
+	[TUI_CTX_INPUT] = "Text input (title, note)",
+	[TUI_CTX_HELP] = "Help",
+};
+
+const struct tui_key *tui_keys(size_t *count)
+{
+	*count = sizeof(keys) / sizeof(keys[0]);
+	return keys;
+}
+
+const char *tui_keyctx_name(enum tui_keyctx ctx)
+{
+	return ctx < TUI_CTX_COUNT ? ctx_names[ctx] : "";
+}
+
+enum tui_action tui_key_action(enum tui_keyctx ctx, int key)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (keys[i].ctx != ctx)
+			continue;
+		for (size_t k = 0; k < 5 && keys[i].keys[k] != 0; k++)
+			if (keys[i].keys[k] == key)
+				return keys[i].action;
+	}
+	return TUI_ACT_NONE;
+}
+
+/* Writes s for roff: a leading '.' or '\'' and every '\\' escaped. */
+static void roff_text(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+void tui_keys_print(FILE *out, bool man)
+{
+	enum tui_keyctx ctx = TUI_CTX_COUNT;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct tui_key *k = &keys[i];
+
+		if (k->ctx != ctx) {
+			ctx = k->ctx;
+			if (man) {
+				fputs(".SS ", out);
+				roff_text(out, ctx_names[ctx]);
+				fputc('\n', out);
+			} else {
+				fprintf(out, "%s%s:\n", i ? "\n" : "", ctx_names[ctx]);
+			}
+		}
+		if (man) {
+			fputs(".TP\n.B ", out);
+			roff_text(out, k->names);
+			fputc('\n', out);
+			roff_text(out, k->help);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "  %-16s %s\n", k->names, k->help);
+		}
+	}
+}

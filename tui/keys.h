@@ -1,0 +1,74 @@
+/*
+ * keys.h: the one key table.  Key handling, the `?` help screen, --help and
+ * the KEY BINDINGS section of ircase(1) are all generated from it.
+ */
+#ifndef IRC_TUI_KEYS_H
+#define IRC_TUI_KEYS_H
+
+#include <curses.h>
+
+/*
+ * A key as the input loop passes it on: a character (wchar_t value) or a
+ * curses function key code marked with TUI_FKEY, because get_wch() returns
+ * both in overlapping ranges.
+ */
+#define TUI_FKEY(code) ((int)(code) | (1 << 30))
+#define TUI_CTRL(c) ((c) & 0x1f)
+#define TUI_ESC 27
+
+/* Where a key applies; each context is one block of the help screen. */
+enum tui_keyctx {
+	TUI_CTX_LIST,
+	TUI_CTX_NEW,
+	TUI_CTX_CASE,
+	TUI_CTX_INPUT,
+	TUI_CTX_HELP,
+	TUI_CTX_COUNT
+};
+
+enum tui_action {
+	TUI_ACT_NONE,
+	TUI_ACT_UP,
+	TUI_ACT_DOWN,
+	TUI_ACT_PAGE_UP,
+	TUI_ACT_PAGE_DOWN,
+	TUI_ACT_FIRST,
+	TUI_ACT_LAST,
+	TUI_ACT_OPEN,
+	TUI_ACT_NEW,
+	TUI_ACT_BACK,
+	TUI_ACT_HELP,
+	TUI_ACT_SEVERITY,
+	TUI_ACT_FOCUS,
+	TUI_ACT_STEP_NEXT,
+	TUI_ACT_STEP_DONE,
+	TUI_ACT_NOTE,
+	TUI_ACT_ACCEPT,
+	TUI_ACT_CANCEL,
+	TUI_ACT_ERASE_BACK,
+	TUI_ACT_ERASE_FORWARD,
+	TUI_ACT_ERASE_LINE,
+	TUI_ACT_LEFT,
+	TUI_ACT_RIGHT,
+	TUI_ACT_LINE_START,
+	TUI_ACT_LINE_END,
+};
+
+/* Returns the action bound to key in ctx, or TUI_ACT_NONE. */
+enum tui_action tui_key_action(enum tui_keyctx ctx, int key);
+
+/* Returns the heading of a context as shown in help ("Case view"). */
+const char *tui_keyctx_name(enum tui_keyctx ctx);
+
+struct tui_key {
+	enum tui_keyctx ctx;
+	enum tui_action action;
+	int keys[5];		/* keys that trigger it, ended by 0 */
+	const char *names;	/* the keys as help shows them: "j, Down" */
+	const char *help;	/* what the action does, one line */
+};
+
+/* Returns the key table, grouped by context: *count rows. */
+const struct tui_key *tui_keys(size_t *count);
+
+#endif

@@ -1,0 +1,447 @@
+/*
+ * markdown.c: Markdown to screen lines, by walking the cmark-gfm tree.
+ *
+ * Inline content of a block (a paragraph, a heading, a table row) is first
+ * collected as bytes with a role per byte, then wrapped by display columns
+ * and cut back into spans of one role each.  Collecting per byte lets a
+ * word that crosses a role change ("**bold**,") wrap as one word.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "markdown.h"
+#include "mem.h"
+#include "sanitize.h"
+#include "text.h"
+
+/* Blocks nested deeper than this are drawn without further indent. */
+#define MD_MAX_INDENT_DEPTH 16
+
+struct md_ctx {
+	struct tui_doc *doc;
+	int cols;
+	size_t cap;		/* allocated lines in doc */
+	char *text;		/* inline content being collected */
+	unsigned char *roles;	/* one enum tui_role per byte of text */
+	size_t len, text_cap;
+	bool tight;		/* inside an item of a tight list */
+};
+
+static void md_blocks(struct md_ctx *m, cmark_node *parent,
+    const char *first, const char *rest, int depth);
+
+static void md_add_line(struct md_ctx *m, struct tui_line line)
+{
+	if (m->doc->nlines == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 32;
+		m->doc->lines = irc_xrealloc(m->doc->lines, m->cap,
+		    sizeof(*m->doc->lines));
+	}
+	m->doc->lines[m->doc->nlines++] = line;
+}
+
+static void md_span_add(struct tui_line *line, enum tui_role role,
+    const char *s, size_t len)
+{
+	if (len == 0)
+		return;
+	line->spans = irc_xrealloc(line->spans, line->nspans + 1,
+	    sizeof(*line->spans));
+	line->spans[line->nspans].role = role;
+	line->spans[line->nspans].text = irc_xstrndup(s, len);
+	line->nspans++;
+}
+
+/* Adds an empty line unless the last line is already empty. */
+static void md_blank(struct md_ctx *m)
+{
+	struct tui_line empty = { NULL, 0 };
+
+	if (m->doc->nlines == 0 || m->doc->lines[m->doc->nlines - 1].nspans == 0)
+		return;
+	md_add_line(m, empty);
+}
+
+/* Appends text to the inline buffer after sanitising it. */
+static void md_put(struct md_ctx *m, const char *s, enum tui_role role)
+{
+	char *clean;
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return;
+	clean = strcmp(s, "\n") == 0 ? irc_xstrdup(s) : irc_sanitize_str(s, 0);
+	n = strlen(clean);
+	if (m->len + n > m->text_cap) {
+		m->text_cap = (m->len + n) * 2;
+		m->text = irc_xrealloc(m->text, m->text_cap, 1);
+		m->roles = irc_xrealloc(m->roles, m->text_cap, 1);
+	}
+	memcpy(m->text + m->len, clean, n);
+	memset(m->roles + m->len, (int)role, n);
+	m->len += n;
+	free(clean);
+}
+
+/* Emits bytes [from, to) of the inline buffer as one line after prefix. */
+static void md_emit(struct md_ctx *m, const char *prefix, size_t from,
+    size_t to)
+{
+	struct tui_line line = { NULL, 0 };
+	size_t start = from;
+
+	md_span_add(&line, TUI_ROLE_NORMAL, prefix, strlen(prefix));
+	for (size_t i = from; i <= to; i++) {
+		if (i == to || m->roles[i] != m->roles[start]) {
+			md_span_add(&line, (enum tui_role)m->roles[start],
+			    m->text + start, i - start);
+			start = i;
+		}
+	}
+	if (line.nspans == 0)
+		md_span_add(&line, TUI_ROLE_NORMAL, " ", 1);
+	md_add_line(m, line);
+}
+
+/*
+ * Wraps the collected inline content into lines: first starts the first
+ * line and rest every other.  Empties the buffer.
+ */
+static void md_flush(struct md_ctx *m, const char *first, const char *rest)
+{
+	size_t pos = 0, i, space, fit;
+	const char *prefix = first;
+	int avail, width;
+
+	while (pos < m->len) {
+		avail = m->cols - tui_text_width(prefix);
+		if (avail < 8)
+			avail = 8;
+		/* The line ends at a forced break, the end or the last space. */
+		for (i = pos; i < m->len && m->text[i] != '\n'; i++)
+			;
+		fit = pos + tui_text_fit(m->text + pos, i - pos, avail, &width);
+		if (fit == i) {
+			md_emit(m, prefix, pos, i);
+			pos = i < m->len ? i + 1 : i;
+		} else {
+			for (space = fit; space > pos && m->text[space] != ' '; space--)
+				;
+			if (space == pos)
+				space = fit > pos ? fit : pos + 1;
+			md_emit(m, prefix, pos, space);
+			pos = space;
+			while (pos < m->len && m->text[pos] == ' ')
+				pos++;
+		}
+		prefix = rest;
+	}
+	m->len = 0;
+}
+
+static void md_inlines(struct md_ctx *m, cmark_node *parent,
+    enum tui_role role);
+
+/* Inline nodes keep the outer role unless they set a stronger one. */
+static void md_inline(struct md_ctx *m, cmark_node *node, enum tui_role role)
+{
+	enum tui_role inner = role == TUI_ROLE_NORMAL ? TUI_ROLE_EMPH : role;
+	const char *type = cmark_node_get_type_string(node);
+	const char *url;
+
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_TEXT:
+		md_put(m, cmark_node_get_literal(node), role);
+		return;
+	case CMARK_NODE_SOFTBREAK:
+		md_put(m, " ", role);
+		return;
+	case CMARK_NODE_LINEBREAK:
+		md_put(m, "\n", role);
+		return;
+	case CMARK_NODE_CODE:
+		md_put(m, cmark_node_get_literal(node), TUI_ROLE_CODE);
+		return;
+	case CMARK_NODE_HTML_INLINE:
+		md_put(m, cmark_node_get_literal(node), TUI_ROLE_DIM);
+		return;
+	case CMARK_NODE_EMPH:
+		md_inlines(m, node, inner);
+		return;
+	case CMARK_NODE_STRONG:
+		md_inlines(m, node, role == TUI_ROLE_NORMAL ||
+		    role == TUI_ROLE_EMPH ? TUI_ROLE_STRONG : role);
+		return;
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE: {
+		size_t before = m->len;
+
+		if (cmark_node_get_type(node) == CMARK_NODE_IMAGE)
+			md_put(m, "[image: ", role);
+		md_inlines(m, node, TUI_ROLE_LINK);
+		if (cmark_node_get_type(node) == CMARK_NODE_IMAGE)
+			md_put(m, "]", role);
+		url = cmark_node_get_url(node);
+		/* An autolink's text is its URL already; show it once. */
+		if (url != NULL && *url != '\0' &&
+		    (m->len - before != strlen(url) ||
+		    memcmp(m->text + before, url, m->len - before) != 0)) {
+			md_put(m, " <", TUI_ROLE_DIM);
+			md_put(m, url, TUI_ROLE_DIM);
+			md_put(m, ">", TUI_ROLE_DIM);
+		}
+		return;
+	}
+	case CMARK_NODE_FOOTNOTE_REFERENCE:
+		md_put(m, "[^", role);
+		md_put(m, cmark_node_get_literal(node), role);
+		md_put(m, "]", role);
+		return;
+	default:
+		break;
+	}
+	if (type != NULL && strcmp(type, "strikethrough") == 0) {
+		md_put(m, "~~", TUI_ROLE_DIM);
+		md_inlines(m, node, TUI_ROLE_DIM);
+		md_put(m, "~~", TUI_ROLE_DIM);
+		return;
+	}
+	md_inlines(m, node, role);
+}
+
+static void md_inlines(struct md_ctx *m, cmark_node *parent,
+    enum tui_role role)
+{
+	for (cmark_node *c = cmark_node_first_child(parent); c != NULL;
+	    c = cmark_node_next(c))
+		md_inline(m, c, role);
+}
+
+/* Emits literal text (a code block) line by line, cut to fit, not wrapped. */
+static void md_literal(struct md_ctx *m, const char *text, enum tui_role role,
+    const char *first, const char *rest)
+{
+	const char *p = text != NULL ? text : "", *nl;
+	const char *prefix = first;
+	char *line;
+	size_t n;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		line = irc_xstrndup(p, n);
+		/* Tabs would show as ^I; code is laid out with them. */
+		for (char *t = line; *t; t++)
+			if (*t == '\t')
+				*t = ' ';
+		md_put(m, line, role);
+		free(line);
+		if (m->len == 0)
+			md_put(m, " ", role);
+		md_flush(m, prefix, rest);
+		prefix = rest;
+		p = nl ? nl + 1 : p + n;
+	}
+}
+
+static char *md_join(const char *a, const char *b, int depth)
+{
+	if (depth > MD_MAX_INDENT_DEPTH)
+		return irc_xstrdup(a);
+	return irc_xasprintf("%s%s", a, b);
+}
+
+static void md_list(struct md_ctx *m, cmark_node *list, const char *first,
+    const char *rest, int depth)
+{
+	bool ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
+	bool tight_before = m->tight;
+	int number = cmark_node_get_list_start(list);
+	const char *type, *prefix = first;
+	char *bullet, *item_first, *item_rest, *pad;
+
+	m->tight = cmark_node_get_list_tight(list);
+	for (cmark_node *item = cmark_node_first_child(list); item != NULL;
+	    item = cmark_node_next(item)) {
+		type = cmark_node_get_type_string(item);
+		if (ordered)
+			bullet = irc_xasprintf("%d. ", number++);
+		else
+			bullet = irc_xstrdup("• ");
+		if (type != NULL && strcmp(type, "tasklist") == 0) {
+			char *task = irc_xasprintf("%s[%c] ", bullet,
+			    cmark_gfm_extensions_get_tasklist_item_checked(item)
+			    ? 'x' : ' ');
+			free(bullet);
+			bullet = task;
+		}
+		pad = irc_xasprintf("%*s", tui_text_width(bullet), "");
+		item_first = md_join(prefix, bullet, depth);
+		item_rest = md_join(rest, pad, depth);
+		if (!m->tight && item != cmark_node_first_child(list))
+			md_blank(m);
+		md_blocks(m, item, item_first, item_rest, depth + 1);
+		free(bullet);
+		free(pad);
+		free(item_first);
+		free(item_rest);
+		prefix = rest;
+	}
+	m->tight = tight_before;
+}
+
+/* Renders a GFM table one row per line, cells divided by " | ". */
+static void md_table(struct md_ctx *m, cmark_node *table, const char *first,
+    const char *rest)
+{
+	const char *prefix = first;
+	enum tui_role role;
+
+	for (cmark_node *row = cmark_node_first_child(table); row != NULL;
+	    row = cmark_node_next(row)) {
+		const char *type = cmark_node_get_type_string(row);
+
+		role = type != NULL && strcmp(type, "table_header") == 0 ?
+		    TUI_ROLE_HEADING : TUI_ROLE_NORMAL;
+		for (cmark_node *cell = cmark_node_first_child(row);
+		    cell != NULL; cell = cmark_node_next(cell)) {
+			if (cell != cmark_node_first_child(row))
+				md_put(m, " | ", TUI_ROLE_DIM);
+			md_inlines(m, cell, role);
+		}
+		if (m->len == 0)
+			md_put(m, " ", role);
+		md_flush(m, prefix, rest);
+		prefix = rest;
+	}
+}
+
+/* Renders one block; first prefixes its first line and rest the others. */
+static void md_block(struct md_ctx *m, cmark_node *node, const char *first,
+    const char *rest, int depth)
+{
+	const char *type = cmark_node_get_type_string(node);
+	char *quote_first, *quote_rest, *rule;
+	int width;
+
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_PARAGRAPH:
+		md_inlines(m, node, TUI_ROLE_NORMAL);
+		md_flush(m, first, rest);
+		return;
+	case CMARK_NODE_HEADING:
+		md_inlines(m, node, TUI_ROLE_HEADING);
+		md_flush(m, first, rest);
+		return;
+	case CMARK_NODE_CODE_BLOCK:
+		md_literal(m, cmark_node_get_literal(node), TUI_ROLE_CODE,
+		    first, rest);
+		return;
+	case CMARK_NODE_HTML_BLOCK:
+		md_literal(m, cmark_node_get_literal(node), TUI_ROLE_DIM,
+		    first, rest);
+		return;
+	case CMARK_NODE_THEMATIC_BREAK:
+		width = m->cols - tui_text_width(rest);
+		width = width > 40 ? 40 : width < 3 ? 3 : width;
+		rule = irc_xmalloc((size_t)width * 3 + 1);
+		for (int i = 0; i < width; i++)
+			memcpy(rule + i * 3, "\xe2\x94\x80", 3);
+		rule[width * 3] = '\0';
+		md_put(m, rule, TUI_ROLE_DIM);
+		md_flush(m, first, rest);
+		free(rule);
+		return;
+	case CMARK_NODE_LIST:
+		md_list(m, node, first, rest, depth);
+		return;
+	case CMARK_NODE_BLOCK_QUOTE:
+		quote_first = md_join(first, "\xe2\x94\x82 ", depth);
+		quote_rest = md_join(rest, "\xe2\x94\x82 ", depth);
+		md_blocks(m, node, quote_first, quote_rest, depth + 1);
+		free(quote_first);
+		free(quote_rest);
+		return;
+	default:
+		break;
+	}
+	if (type != NULL && strcmp(type, "table") == 0) {
+		md_table(m, node, first, rest);
+		return;
+	}
+	md_blocks(m, node, first, rest, depth + 1);
+}
+
+static void md_blocks(struct md_ctx *m, cmark_node *parent,
+    const char *first, const char *rest, int depth)
+{
+	const char *prefix = first;
+
+	for (cmark_node *c = cmark_node_first_child(parent); c != NULL;
+	    c = cmark_node_next(c)) {
+		if (!m->tight)
+			md_blank(m);
+		md_block(m, c, prefix, rest, depth);
+		prefix = rest;
+	}
+}
+
+void tui_markdown_render(const char *text, int cols, struct tui_doc *doc)
+{
+	static const char *const extensions[] = {
+		"table", "tasklist", "strikethrough", "autolink",
+	};
+	struct md_ctx m;
+	cmark_parser *parser;
+	cmark_node *root;
+
+	doc->lines = NULL;
+	doc->nlines = 0;
+	memset(&m, 0, sizeof(m));
+	m.doc = doc;
+	m.cols = cols < 1 ? 1 : cols;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
+
+		if (ext != NULL)
+			cmark_parser_attach_syntax_extension(parser, ext);
+	}
+	cmark_parser_feed(parser, text ? text : "", text ? strlen(text) : 0);
+	root = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
+	if (root != NULL) {
+		md_blocks(&m, root, "", "", 0);
+		cmark_node_free(root);
+	}
+	free(m.text);
+	free(m.roles);
+}
+
+void tui_doc_free(struct tui_doc *doc)
+{
+	for (size_t i = 0; i < doc->nlines; i++) {
+		for (size_t j = 0; j < doc->lines[i].nspans; j++)
+			free(doc->lines[i].spans[j].text);
+		free(doc->lines[i].spans);
+	}
+	free(doc->lines);
+	doc->lines = NULL;
+	doc->nlines = 0;
+}
+
+void tui_line_draw(const struct tui_line *line, int y, int x, int cols)
+{
+	int used = 0;
+
+	for (size_t i = 0; i < line->nspans && used < cols; i++)
+		used += tui_draw(y, x + used, line->spans[i].text, cols - used,
+		    tui_attr(line->spans[i].role));
+	tui_fill(y, x + used, cols - used, tui_attr(TUI_ROLE_NORMAL));
+}

@@ -1,0 +1,108 @@
+/*
+ * screen.h: the screen stack that tui.c drives, and what every screen
+ * shares: colour roles and the status line.
+ *
+ * Each screen is one file with a struct screen_ops.  tui.c keeps a stack
+ * of screens, draws the top one, passes it every key and tells all of them
+ * about resizes and about commits by other processes.  Only tui.c reads
+ * keys, so KEY_RESIZE is handled in one place.
+ */
+#ifndef IRC_TUI_SCREEN_H
+#define IRC_TUI_SCREEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <curses.h>
+
+#include "actor.h"
+#include "db.h"
+#include "status.h"
+
+/* The smallest terminal the screens are laid out for. */
+#define TUI_MIN_COLS 60
+#define TUI_MIN_ROWS 16
+
+#define TUI_STACK_MAX 8
+
+/* Milliseconds get_wch() waits before the loop checks for other commits. */
+#define TUI_TICK_MS 500
+
+/* Colours are chosen by what a piece of text is, never by colour name. */
+enum tui_role {
+	TUI_ROLE_NORMAL,
+	TUI_ROLE_TITLE,		/* the top bar */
+	TUI_ROLE_STATUS,	/* the bottom bar */
+	TUI_ROLE_SELECTED,	/* the selected row in the focused pane */
+	TUI_ROLE_SELECTED_DIM,	/* the selected row in a pane without focus */
+	TUI_ROLE_HEADING,	/* phase names, Markdown headings, column heads */
+	TUI_ROLE_DIM,		/* secondary text: times, file names */
+	TUI_ROLE_ERROR,
+	TUI_ROLE_DONE,		/* closed steps */
+	TUI_ROLE_ACTIVE,	/* active steps */
+	TUI_ROLE_CODE,		/* Markdown code */
+	TUI_ROLE_EMPH,
+	TUI_ROLE_STRONG,
+	TUI_ROLE_LINK,
+	TUI_ROLE_COUNT
+};
+
+struct tui;
+
+struct screen {
+	const struct screen_ops *ops;
+	void *data;		/* owned by the screen, freed by its close */
+};
+
+struct screen_ops {
+	const char *name;
+	/* Sets up s->data from arg.  Returns false when the screen cannot
+	 * open, with the reason in tui.notice for the screen below. */
+	bool (*open)(struct tui *t, struct screen *s, const void *arg);
+	void (*draw)(struct tui *t, struct screen *s);
+	/* key is a character or TUI_FKEY(code), see keys.h */
+	void (*key)(struct tui *t, struct screen *s, int key);
+	/* Called after the terminal changed size, before the next draw. */
+	void (*resize)(struct tui *t, struct screen *s);
+	/* Called when the database may have changed: another process
+	 * committed, or the screen above it closed.  May be NULL. */
+	void (*reload)(struct tui *t, struct screen *s);
+	void (*close)(struct tui *t, struct screen *s);
+};
+
+struct tui {
+	struct irc_db *db;
+	struct irc_actor actor;
+	struct screen stack[TUI_STACK_MAX];
+	int depth;
+	bool mono;		/* NO_COLOR or no colour support */
+	bool quit;
+	int exit_status;
+	char fatal[IRC_ERROR_MAX];	/* printed after endwin when set */
+	char notice[IRC_ERROR_MAX];	/* why the last tui_push() failed */
+	int64_t data_version;
+};
+
+/* Returns the curses attributes for a role, in colour or monochrome. */
+attr_t tui_attr(enum tui_role role);
+
+/* Opens a screen on top of the stack; false when it did not open. */
+bool tui_push(struct tui *t, const struct screen_ops *ops, const void *arg);
+
+/* Closes the top screen and reloads the one below it. */
+void tui_pop(struct tui *t);
+
+/* Ends the program after this key with a fatal message (exit status 1). */
+void tui_fatal(struct tui *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Draws the top bar (row 0) and bottom bar (last row) of a screen. */
+void tui_draw_title(const char *left, const char *right);
+void tui_draw_status(const char *left, const char *right, bool error);
+
+/* Shows the help screen for a key context (screen_help.c). */
+extern const struct screen_ops screen_help_ops;
+extern const struct screen_ops screen_list_ops;
+extern const struct screen_ops screen_new_ops;
+extern const struct screen_ops screen_case_ops;	/* arg: const int64_t *case_id */
+
+#endif

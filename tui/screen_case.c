@@ -1,0 +1,650 @@
+/*
+ * screen_case.c: one case.  The steps of the six phases on the left, the
+ * selected step's Markdown text on the right, the action timeline below
+ * and the case clock in the status bar.
+ *
+ * Nothing is shown as changed until it is committed: a key that changes
+ * the case calls core/, then reloads the whole case from the database and
+ * draws that.  A failed write leaves the screen as it was, shows the
+ * message and, for a note, keeps the text typed so far.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "case.h"
+#include "input.h"
+#include "keys.h"
+#include "markdown.h"
+#include "mem.h"
+#include "sanitize.h"
+#include "screen.h"
+#include "text.h"
+#include "timeutil.h"
+
+enum case_focus {
+	FOCUS_STEPS,
+	FOCUS_BODY,
+	FOCUS_TIMELINE,
+	FOCUS_COUNT
+};
+
+/* One row of the steps pane: a phase heading or a step. */
+struct case_row {
+	enum irc_phase phase;
+	long step;		/* index into case steps, -1 for a heading */
+};
+
+struct case_screen {
+	int64_t id;
+	struct irc_case *c;
+	struct case_row *rows;
+	size_t nrows;
+	size_t sel;		/* index into c->steps of the selected step */
+	size_t rows_top;	/* first steps pane row shown */
+	struct tui_doc body;	/* the selected step, rendered */
+	bool body_valid;
+	int body_cols;
+	size_t body_top;
+	size_t tl_back;		/* timeline rows scrolled up from the end */
+	enum case_focus focus;
+	bool noting;
+	struct tui_input note;
+	char message[IRC_ERROR_MAX];
+	bool error;
+};
+
+/* The pane rectangles for the current terminal size. */
+struct case_layout {
+	int top_h;		/* rows of the steps and body panes */
+	int left_w;		/* columns of the steps pane */
+	int body_x, body_w;
+	int tl_y, tl_h;		/* timeline heading row and rows below it */
+};
+
+static void case_layout(struct case_layout *l)
+{
+	int avail = LINES - 2;
+
+	l->tl_h = avail / 3 - 1;
+	if (l->tl_h < 3)
+		l->tl_h = 3;
+	l->top_h = avail - l->tl_h - 1;
+	l->left_w = COLS * 2 / 5;
+	if (l->left_w > 48)
+		l->left_w = 48;
+	l->body_x = l->left_w + 1;
+	l->body_w = COLS - l->body_x - 1;
+	l->tl_y = 1 + l->top_h;
+}
+
+static void case_message(struct case_screen *cs, bool error, const char *text)
+{
+	snprintf(cs->message, sizeof(cs->message), "%s", text);
+	cs->error = error;
+}
+
+static const char *case_state_mark(enum irc_step_state state)
+{
+	switch (state) {
+	case IRC_STEP_PENDING:
+		return "[ ]";
+	case IRC_STEP_ACTIVE:
+		return "[>]";
+	case IRC_STEP_DONE:
+		return "[x]";
+	case IRC_STEP_SKIPPED:
+		return "[-]";
+	case IRC_STEP_NA:
+		return "[/]";
+	default:
+		return "[?]";
+	}
+}
+
+/* Builds the steps pane rows: each phase heading, then its steps. */
+static void case_rows_build(struct case_screen *cs)
+{
+	struct irc_case *c = cs->c;
+	size_t n = 0;
+
+	free(cs->rows);
+	cs->rows = irc_xcalloc(c->nsteps + IRC_PHASE_COUNT, sizeof(*cs->rows));
+	for (int p = 0; p < IRC_PHASE_COUNT; p++) {
+		cs->rows[n].phase = (enum irc_phase)p;
+		cs->rows[n++].step = -1;
+		for (size_t i = 0; i < c->nsteps; i++) {
+			if (c->steps[i].phase != (enum irc_phase)p)
+				continue;
+			cs->rows[n].phase = (enum irc_phase)p;
+			cs->rows[n++].step = (long)i;
+		}
+	}
+	cs->nrows = n;
+}
+
+/*
+ * Loads the case again from the database and keeps the selected step by
+ * its number.  On failure the old copy stays on screen with the message.
+ */
+static bool case_load(struct tui *t, struct case_screen *cs)
+{
+	struct irc_error err;
+	struct irc_case *fresh;
+	int seq = cs->c && cs->c->nsteps ? cs->c->steps[cs->sel].seq : 0;
+
+	if (irc_case_load(t->db, cs->id, &fresh, &err) != IRC_OK) {
+		case_message(cs, true, err.msg);
+		snprintf(t->notice, sizeof(t->notice), "%s", err.msg);
+		return false;
+	}
+	irc_case_free(cs->c);
+	cs->c = fresh;
+	cs->sel = 0;
+	for (size_t i = 0; i < fresh->nsteps; i++)
+		if (fresh->steps[i].seq == seq)
+			cs->sel = i;
+	case_rows_build(cs);
+	cs->body_valid = false;
+	return true;
+}
+
+static bool case_open(struct tui *t, struct screen *s, const void *arg)
+{
+	struct case_screen *cs = irc_xcalloc(1, sizeof(*cs));
+
+	cs->id = *(const int64_t *)arg;
+	if (!case_load(t, cs)) {
+		free(cs);
+		return false;
+	}
+	tui_input_clear(&cs->note);
+	s->data = cs;
+	return true;
+}
+
+static void case_close(struct tui *t, struct screen *s)
+{
+	struct case_screen *cs = s->data;
+
+	irc_case_free(cs->c);
+	free(cs->rows);
+	tui_doc_free(&cs->body);
+	tui_input_free(&cs->note);
+	free(cs);
+}
+
+static struct irc_step *case_selected(struct case_screen *cs)
+{
+	return cs->c->nsteps > 0 ? &cs->c->steps[cs->sel] : NULL;
+}
+
+/* Adds wrapped plain text to a rendered document as lines of one role. */
+static void case_doc_text(struct tui_doc *doc, const char *text, int cols,
+    enum tui_role role)
+{
+	char *clean = irc_sanitize_str(text, 0);
+	char **lines;
+	size_t n = tui_text_wrap(clean, cols, &lines);
+
+	doc->lines = irc_xrealloc(doc->lines, doc->nlines + n,
+	    sizeof(*doc->lines));
+	for (size_t i = 0; i < n; i++) {
+		struct tui_line *line = &doc->lines[doc->nlines++];
+
+		line->spans = irc_xcalloc(1, sizeof(*line->spans));
+		line->nspans = 1;
+		line->spans[0].role = role;
+		line->spans[0].text = lines[i];
+	}
+	free(lines);
+	free(clean);
+}
+
+/* Renders the selected step: title, state, group, then its Markdown. */
+static void case_body_build(struct case_screen *cs, int cols)
+{
+	struct irc_step *st = case_selected(cs);
+	struct tui_doc md;
+	char *meta;
+
+	tui_doc_free(&cs->body);
+	cs->body_valid = true;
+	cs->body_cols = cols;
+	if (st == NULL) {
+		case_doc_text(&cs->body, "This case has no steps.", cols,
+		    TUI_ROLE_DIM);
+		return;
+	}
+	meta = irc_xasprintf("Step %d, %s: %s%s%s", st->seq,
+	    irc_phase_name(st->phase), irc_step_state_key(st->state),
+	    st->grp ? ", under " : "", st->grp ? st->grp : "");
+	case_doc_text(&cs->body, st->title, cols, TUI_ROLE_HEADING);
+	case_doc_text(&cs->body, meta, cols, TUI_ROLE_DIM);
+	free(meta);
+	case_doc_text(&cs->body, "", cols, TUI_ROLE_NORMAL);
+	if (st->body == NULL || st->body[strspn(st->body, " \t\n")] == '\0') {
+		case_doc_text(&cs->body, "(no further text for this step)", cols,
+		    TUI_ROLE_DIM);
+		return;
+	}
+	tui_markdown_render(st->body, cols, &md);
+	cs->body.lines = irc_xrealloc(cs->body.lines, cs->body.nlines + md.nlines,
+	    sizeof(*cs->body.lines));
+	memcpy(cs->body.lines + cs->body.nlines, md.lines,
+	    md.nlines * sizeof(*md.lines));
+	cs->body.nlines += md.nlines;
+	free(md.lines);
+}
+
+static void case_draw_steps(struct case_screen *cs, const struct case_layout *l)
+{
+	size_t sel_row = 0;
+	int done[IRC_PHASE_COUNT] = { 0 }, total[IRC_PHASE_COUNT] = { 0 };
+	char text[64];
+
+	for (size_t i = 0; i < cs->c->nsteps; i++) {
+		total[cs->c->steps[i].phase]++;
+		if (irc_step_state_closed(cs->c->steps[i].state))
+			done[cs->c->steps[i].phase]++;
+	}
+	for (size_t r = 0; r < cs->nrows; r++)
+		if (cs->rows[r].step == (long)cs->sel)
+			sel_row = r;
+	/* Keep the selected step in view, with its phase heading when it fits. */
+	if (sel_row < cs->rows_top + 1)
+		cs->rows_top = sel_row > 0 ? sel_row - 1 : 0;
+	if (sel_row >= cs->rows_top + (size_t)l->top_h)
+		cs->rows_top = sel_row - (size_t)l->top_h + 1;
+
+	for (int y = 0; y < l->top_h && cs->rows_top + (size_t)y < cs->nrows; y++) {
+		const struct case_row *row = &cs->rows[cs->rows_top + y];
+		const struct irc_step *st;
+		enum tui_role role;
+		char *line;
+
+		if (row->step < 0) {
+			snprintf(text, sizeof(text), "%s %d/%d",
+			    irc_phase_name(row->phase), done[row->phase],
+			    total[row->phase]);
+			tui_draw_pad(1 + y, 0, text, l->left_w,
+			    tui_attr(TUI_ROLE_HEADING));
+			continue;
+		}
+		st = &cs->c->steps[row->step];
+		role = st->state == IRC_STEP_ACTIVE ? TUI_ROLE_ACTIVE :
+		    irc_step_state_closed(st->state) ? TUI_ROLE_DONE :
+		    TUI_ROLE_NORMAL;
+		if ((size_t)row->step == cs->sel)
+			role = cs->focus == FOCUS_STEPS ? TUI_ROLE_SELECTED :
+			    TUI_ROLE_SELECTED_DIM;
+		line = irc_xasprintf("%3d %s %s", st->seq,
+		    case_state_mark(st->state), st->title);
+		tui_draw_pad(1 + y, 0, line, l->left_w, tui_attr(role));
+		free(line);
+	}
+}
+
+static void case_draw_body(struct case_screen *cs, const struct case_layout *l)
+{
+	size_t max_top;
+
+	if (!cs->body_valid || cs->body_cols != l->body_w)
+		case_body_build(cs, l->body_w);
+	max_top = cs->body.nlines > (size_t)l->top_h ?
+	    cs->body.nlines - (size_t)l->top_h : 0;
+	if (cs->body_top > max_top)
+		cs->body_top = max_top;
+	for (int y = 0; y < l->top_h && cs->body_top + (size_t)y < cs->body.nlines; y++)
+		tui_line_draw(&cs->body.lines[cs->body_top + y], 1 + y,
+		    l->body_x + 1, l->body_w);
+	if (cs->focus == FOCUS_BODY && max_top > 0) {
+		char where[32];
+
+		snprintf(where, sizeof(where), "%zu%%",
+		    (cs->body_top * 100) / max_top);
+		tui_draw(l->top_h, COLS - 5, where, 4, tui_attr(TUI_ROLE_DIM));
+	}
+}
+
+/* Returns "key=value ..." for the scalar members of a JSON object. */
+static char *case_json_pairs(json_t *obj)
+{
+	const char *key;
+	json_t *value;
+	char *out = irc_xstrdup(""), *next, *scalar;
+
+	json_object_foreach(obj, key, value) {
+		if (json_is_string(value))
+			scalar = irc_xstrdup(json_string_value(value));
+		else if (json_is_integer(value))
+			scalar = irc_xasprintf("%lld",
+			    (long long)json_integer_value(value));
+		else if (json_is_boolean(value))
+			scalar = irc_xstrdup(json_is_true(value) ? "true" : "false");
+		else
+			continue;
+		next = irc_xasprintf("%s%s%s=%s", out, *out ? " " : "", key, scalar);
+		free(out);
+		free(scalar);
+		out = next;
+	}
+	return out;
+}
+
+/*
+ * Summarises an action body in one line: a state change as "from -> to",
+ * a note or title by its text, anything else as key=value pairs.
+ */
+static char *case_action_summary(const struct irc_action *a)
+{
+	json_t *body = json_loads(a->body ? a->body : "{}", 0, NULL);
+	const char *from, *to, *text, *note;
+	char *summary, *rest;
+
+	if (!json_is_object(body)) {
+		json_decref(body);
+		return irc_xstrdup(a->body ? a->body : "");
+	}
+	from = json_string_value(json_object_get(body, "from"));
+	to = json_string_value(json_object_get(body, "to"));
+	text = json_string_value(json_object_get(body, "text"));
+	note = json_string_value(json_object_get(body, "note"));
+	if (from != NULL && to != NULL)
+		summary = irc_xasprintf("%s -> %s%s%s", from, to,
+		    note ? ": " : "", note ? note : "");
+	else if (text != NULL)
+		summary = irc_xstrdup(text);
+	else if (json_string_value(json_object_get(body, "title")) != NULL)
+		summary = irc_xstrdup(json_string_value(json_object_get(body,
+		    "title")));
+	else
+		summary = case_json_pairs(body);
+	json_decref(body);
+	if (a->step_seq > 0) {
+		rest = summary;
+		summary = irc_xasprintf("step %d: %s", a->step_seq, rest);
+		free(rest);
+	}
+	return summary;
+}
+
+static void case_draw_timeline(struct case_screen *cs,
+    const struct case_layout *l)
+{
+	size_t n = cs->c->nactions, first;
+	int rows = l->tl_h - (cs->noting ? 1 : 0);
+	char when[64], heading[96];
+	char *line, *summary;
+
+	snprintf(heading, sizeof(heading), "Timeline, %zu action%s", n,
+	    n == 1 ? "" : "s");
+	tui_draw_pad(l->tl_y, 0, heading, COLS, tui_attr(cs->focus ==
+	    FOCUS_TIMELINE ? TUI_ROLE_SELECTED : TUI_ROLE_HEADING));
+	if (cs->tl_back + (size_t)rows > n)
+		cs->tl_back = n > (size_t)rows ? n - (size_t)rows : 0;
+	first = n > (size_t)rows + cs->tl_back ? n - (size_t)rows - cs->tl_back : 0;
+	for (int y = 0; y < rows && first + (size_t)y < n; y++) {
+		const struct irc_action *a = &cs->c->actions[first + y];
+
+		irc_time_local(a->time_us, when, sizeof(when));
+		summary = case_action_summary(a);
+		line = irc_xasprintf("%s %s %s %s", when, a->actor, a->kind,
+		    summary);
+		tui_draw_pad(l->tl_y + 1 + y, 0, line, COLS,
+		    tui_attr(TUI_ROLE_NORMAL));
+		free(line);
+		free(summary);
+	}
+}
+
+static void case_draw_status(struct case_screen *cs)
+{
+	int done = 0;
+	char since[32], right[96];
+	int64_t end = cs->c->closed_at ? cs->c->closed_at : irc_now_us();
+
+	for (size_t i = 0; i < cs->c->nsteps; i++)
+		if (irc_step_state_closed(cs->c->steps[i].state))
+			done++;
+	irc_duration(end - cs->c->sum.opened_at, since, sizeof(since));
+	snprintf(right, sizeof(right), "#%lld  %s %s  %d/%zu done",
+	    (long long)cs->c->sum.id, cs->c->closed_at ? "closed after" :
+	    "open", since, done, cs->c->nsteps);
+	tui_draw_status(cs->message[0] ? cs->message : cs->noting ?
+	    "Enter saves the note, Esc or Ctrl-G cancels" :
+	    "Space next state  x done  n note  Enter text  ? keys  q back",
+	    right, cs->error);
+}
+
+static void case_draw(struct tui *t, struct screen *s)
+{
+	struct case_screen *cs = s->data;
+	struct case_layout l;
+	char *title, sev[48];
+	struct irc_step *st = case_selected(cs);
+
+	case_layout(&l);
+	title = irc_xasprintf("#%lld %s", (long long)cs->c->sum.id,
+	    cs->c->sum.title);
+	snprintf(sev, sizeof(sev), "%s, %s", irc_severity_name(cs->c->sum.severity),
+	    cs->c->sum.status);
+	tui_draw_title(title, sev);
+	free(title);
+
+	case_draw_steps(cs, &l);
+	attrset(tui_attr(cs->focus == FOCUS_BODY ? TUI_ROLE_ACTIVE :
+	    TUI_ROLE_DIM));
+	mvvline(1, l.left_w, ACS_VLINE, l.top_h);
+	attrset(A_NORMAL);
+	case_draw_body(cs, &l);
+	case_draw_timeline(cs, &l);
+	case_draw_status(cs);
+	if (cs->noting) {
+		char prompt[48];
+
+		snprintf(prompt, sizeof(prompt), "Note on step %d: ",
+		    st ? st->seq : 0);
+		tui_input_draw(&cs->note, l.tl_y + l.tl_h, prompt, COLS);
+	}
+}
+
+static void case_move_step(struct case_screen *cs, long delta)
+{
+	long sel = (long)cs->sel + delta;
+
+	if (cs->c->nsteps == 0)
+		return;
+	if (sel < 0)
+		sel = 0;
+	if (sel >= (long)cs->c->nsteps)
+		sel = (long)cs->c->nsteps - 1;
+	if ((size_t)sel != cs->sel) {
+		cs->sel = (size_t)sel;
+		cs->body_valid = false;
+		cs->body_top = 0;
+	}
+}
+
+/* Moves the selection or scrolls the focused pane by delta rows. */
+static void case_move(struct case_screen *cs, long delta)
+{
+	long v;
+
+	switch (cs->focus) {
+	case FOCUS_STEPS:
+		case_move_step(cs, delta);
+		break;
+	case FOCUS_BODY:
+		v = (long)cs->body_top + delta;
+		cs->body_top = v < 0 ? 0 : (size_t)v;	/* draw clamps the end */
+		break;
+	case FOCUS_TIMELINE:
+		v = (long)cs->tl_back - delta;
+		cs->tl_back = v < 0 ? 0 : (size_t)v;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Writes a new state for the selected step, then shows the stored case. */
+static void case_set_state(struct tui *t, struct case_screen *cs,
+    enum irc_step_state state)
+{
+	struct irc_step *st = case_selected(cs);
+	struct irc_error err;
+	char done[96];
+	int seq;
+
+	if (st == NULL)
+		return;
+	if (st->state == state) {
+		snprintf(done, sizeof(done), "Step %d is already %s.", st->seq,
+		    irc_step_state_key(state));
+		case_message(cs, false, done);
+		return;
+	}
+	seq = st->seq;
+	if (irc_case_step_set(t->db, cs->id, seq, state, NULL, &t->actor,
+	    &err) != IRC_OK) {
+		case_message(cs, true, err.msg);
+		return;
+	}
+	if (case_load(t, cs)) {
+		snprintf(done, sizeof(done), "Step %d is now %s.", seq,
+		    irc_step_state_key(state));
+		case_message(cs, false, done);
+	}
+}
+
+/* Saves the note being typed; on failure the text stays in the editor. */
+static void case_save_note(struct tui *t, struct case_screen *cs)
+{
+	struct irc_step *st = case_selected(cs);
+	struct irc_error err;
+	char *text = tui_input_text(&cs->note);
+
+	if (text[strspn(text, " ")] == '\0') {
+		case_message(cs, true, "The note is empty; type some text or press Esc.");
+		free(text);
+		return;
+	}
+	if (irc_case_note(t->db, cs->id, st ? st->seq : 0, text, &t->actor,
+	    &err) != IRC_OK) {
+		case_message(cs, true, err.msg);
+		free(text);
+		return;
+	}
+	free(text);
+	cs->noting = false;
+	tui_input_clear(&cs->note);
+	cs->tl_back = 0;
+	if (case_load(t, cs))
+		case_message(cs, false, "Note saved.");
+}
+
+static void case_key_note(struct tui *t, struct case_screen *cs, int key)
+{
+	switch (tui_input_key(&cs->note, key)) {
+	case TUI_INPUT_ACCEPT:
+		case_save_note(t, cs);
+		break;
+	case TUI_INPUT_CANCEL:
+		cs->noting = false;
+		tui_input_clear(&cs->note);
+		case_message(cs, false, "Note not saved.");
+		break;
+	case TUI_INPUT_EDITING:
+		break;
+	}
+}
+
+static void case_key(struct tui *t, struct screen *s, int key)
+{
+	struct case_screen *cs = s->data;
+	struct case_layout l;
+	enum tui_keyctx ctx = TUI_CTX_CASE;
+
+	cs->message[0] = '\0';
+	cs->error = false;
+	if (cs->noting) {
+		case_key_note(t, cs, key);
+		return;
+	}
+	case_layout(&l);
+	switch (tui_key_action(TUI_CTX_CASE, key)) {
+	case TUI_ACT_UP:
+		case_move(cs, -1);
+		break;
+	case TUI_ACT_DOWN:
+		case_move(cs, 1);
+		break;
+	case TUI_ACT_PAGE_UP:
+		case_move(cs, -(cs->focus == FOCUS_TIMELINE ? l.tl_h : l.top_h - 1));
+		break;
+	case TUI_ACT_PAGE_DOWN:
+		case_move(cs, cs->focus == FOCUS_TIMELINE ? l.tl_h : l.top_h - 1);
+		break;
+	case TUI_ACT_FIRST:
+		case_move(cs, -(long)(cs->body.nlines + cs->c->nsteps +
+		    cs->c->nactions));
+		break;
+	case TUI_ACT_LAST:
+		case_move(cs, (long)(cs->body.nlines + cs->c->nsteps +
+		    cs->c->nactions));
+		break;
+	case TUI_ACT_OPEN:
+		cs->focus = cs->focus == FOCUS_STEPS ? FOCUS_BODY : FOCUS_STEPS;
+		break;
+	case TUI_ACT_FOCUS:
+		cs->focus = (cs->focus + 1) % FOCUS_COUNT;
+		break;
+	case TUI_ACT_STEP_NEXT:
+		if (case_selected(cs) != NULL)
+			case_set_state(t, cs,
+			    irc_step_state_next(case_selected(cs)->state));
+		break;
+	case TUI_ACT_STEP_DONE:
+		case_set_state(t, cs, IRC_STEP_DONE);
+		break;
+	case TUI_ACT_NOTE:
+		cs->noting = true;
+		break;
+	case TUI_ACT_HELP:
+		tui_push(t, &screen_help_ops, &ctx);
+		break;
+	case TUI_ACT_BACK:
+		if (cs->focus != FOCUS_STEPS)
+			cs->focus = FOCUS_STEPS;
+		else
+			tui_pop(t);
+		break;
+	default:
+		break;
+	}
+}
+
+static void case_resize(struct tui *t, struct screen *s)
+{
+	struct case_screen *cs = s->data;
+
+	cs->body_valid = false;
+}
+
+static void case_reload(struct tui *t, struct screen *s)
+{
+	case_load(t, s->data);
+}
+
+const struct screen_ops screen_case_ops = {
+	.name = "case",
+	.open = case_open,
+	.draw = case_draw,
+	.key = case_key,
+	.resize = case_resize,
+	.reload = case_reload,
+	.close = case_close,
+};

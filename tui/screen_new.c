@@ -1,0 +1,308 @@
+/*
+ * screen_new.c: starting a case in three stages: pick a playbook, type a
+ * title, choose a severity.  The case is created only after the last one,
+ * and then the case view opens in place of this screen.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "input.h"
+#include "keys.h"
+#include "mem.h"
+#include "playbook.h"
+#include "screen.h"
+#include "text.h"
+
+enum new_stage {
+	NEW_PICK,
+	NEW_TITLE,
+	NEW_SEVERITY,
+};
+
+struct new_screen {
+	char **paths;		/* from irc_playbook_find() */
+	size_t count;
+	struct irc_playbook **books;	/* NULL where loading failed */
+	char **errors;		/* the load error of each failed file */
+	size_t sel, top;
+	enum new_stage stage;
+	struct tui_input title;
+	int severity;
+	char message[IRC_ERROR_MAX];
+	bool error;
+};
+
+static void new_message(struct new_screen *ns, bool error, const char *text)
+{
+	snprintf(ns->message, sizeof(ns->message), "%s", text);
+	ns->error = error;
+}
+
+static bool new_open(struct tui *t, struct screen *s, const void *arg)
+{
+	struct new_screen *ns;
+	struct irc_error err;
+	char **paths;
+	size_t count;
+
+	if (irc_playbook_find(&paths, &count, &err) != IRC_OK) {
+		snprintf(t->notice, sizeof(t->notice), "%s", err.msg);
+		return false;
+	}
+	if (count == 0) {
+		irc_playbook_paths_free(paths);
+		snprintf(t->notice, sizeof(t->notice), "No playbooks found; "
+		    "put *.md files in ./playbooks or set IRCASE_PLAYBOOK_PATH.");
+		return false;
+	}
+	ns = irc_xcalloc(1, sizeof(*ns));
+	ns->paths = paths;
+	ns->count = count;
+	ns->books = irc_xcalloc(count, sizeof(*ns->books));
+	ns->errors = irc_xcalloc(count, sizeof(*ns->errors));
+	for (size_t i = 0; i < count; i++)
+		if (irc_playbook_load(paths[i], NULL, &ns->books[i], &err) != IRC_OK)
+			ns->errors[i] = irc_xstrdup(err.msg);
+	tui_input_clear(&ns->title);
+	ns->severity = IRC_SEVERITY_DEFAULT;
+	s->data = ns;
+	return true;
+}
+
+static void new_close(struct tui *t, struct screen *s)
+{
+	struct new_screen *ns = s->data;
+
+	for (size_t i = 0; i < ns->count; i++) {
+		irc_playbook_free(ns->books[i]);
+		free(ns->errors[i]);
+	}
+	free(ns->books);
+	free(ns->errors);
+	irc_playbook_paths_free(ns->paths);
+	tui_input_free(&ns->title);
+	free(ns);
+}
+
+static int new_rows(void)
+{
+	return LINES - 5;	/* title bar, heading, two prompt rows, status */
+}
+
+static const char *new_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static void new_draw_books(struct new_screen *ns)
+{
+	int rows = new_rows(), name_w = COLS / 3, x;
+	char steps[32];
+	attr_t attr;
+
+	tui_draw_pad(1, 0, " Playbook", COLS - name_w - 10,
+	    tui_attr(TUI_ROLE_HEADING));
+	tui_draw_pad(1, COLS - name_w - 10, "Steps", 9, tui_attr(TUI_ROLE_HEADING));
+	tui_draw_pad(1, COLS - name_w - 1, "File", name_w + 1,
+	    tui_attr(TUI_ROLE_HEADING));
+	if (ns->sel < ns->top)
+		ns->top = ns->sel;
+	if (ns->sel >= ns->top + (size_t)rows)
+		ns->top = ns->sel - (size_t)rows + 1;
+	for (int r = 0; r < rows && ns->top + (size_t)r < ns->count; r++) {
+		size_t i = ns->top + (size_t)r;
+		bool sel = i == ns->sel;
+
+		attr = tui_attr(sel ? (ns->stage == NEW_PICK ? TUI_ROLE_SELECTED :
+		    TUI_ROLE_SELECTED_DIM) : TUI_ROLE_NORMAL);
+		tui_fill(2 + r, 0, COLS, attr);
+		x = 1;
+		if (ns->books[i] != NULL) {
+			tui_draw(2 + r, x, ns->books[i]->title, COLS - name_w - 12,
+			    attr);
+			snprintf(steps, sizeof(steps), "%zu",
+			    irc_playbook_step_count(ns->books[i]));
+			tui_draw(2 + r, COLS - name_w - 10, steps, 9, attr);
+		} else {
+			tui_draw(2 + r, x, ns->errors[i], COLS - name_w - 2,
+			    sel ? attr : tui_attr(TUI_ROLE_ERROR));
+		}
+		tui_draw(2 + r, COLS - name_w - 1, new_basename(ns->paths[i]),
+		    name_w, sel ? attr : tui_attr(TUI_ROLE_DIM));
+	}
+}
+
+static void new_draw_severity(struct new_screen *ns, int y)
+{
+	int x = 0;
+	char label[32];
+
+	x += tui_draw(y, x, "Severity: ", COLS, tui_attr(TUI_ROLE_HEADING));
+	for (int sev = IRC_SEVERITY_MIN; sev <= IRC_SEVERITY_MAX; sev++) {
+		snprintf(label, sizeof(label), " %d %s ", sev,
+		    irc_severity_name(sev));
+		x += tui_draw(y, x, label, COLS - x, tui_attr(sev == ns->severity ?
+		    TUI_ROLE_SELECTED : TUI_ROLE_NORMAL));
+	}
+}
+
+static void new_draw(struct tui *t, struct screen *s)
+{
+	struct new_screen *ns = s->data;
+	static const char *const hints[] = {
+		[NEW_PICK] = "Enter use this playbook  q back  ? keys",
+		[NEW_TITLE] = "Type the case title, Enter to go on, Esc to cancel",
+		[NEW_SEVERITY] = "1-4 or arrows choose, Enter starts the case, q back",
+	};
+	int y = LINES - 3;
+
+	tui_draw_title("ircase: new case", "playbook, title, severity");
+	new_draw_books(ns);
+	if (ns->stage == NEW_SEVERITY)
+		new_draw_severity(ns, y + 1);
+	tui_draw_status(ns->message[0] ? ns->message : hints[ns->stage], NULL,
+	    ns->error);
+	if (ns->stage >= NEW_TITLE)
+		tui_input_draw(&ns->title, y, "Title: ", COLS);
+	if (ns->stage == NEW_SEVERITY)
+		curs_set(0);
+}
+
+/* Creates the case and replaces this screen with its case view. */
+static void new_create(struct tui *t, struct new_screen *ns)
+{
+	struct irc_error err;
+	int64_t id;
+	char *title = tui_input_text(&ns->title);
+	enum irc_status st;
+
+	st = irc_case_create(t->db, ns->books[ns->sel], title, ns->severity,
+	    &t->actor, &id, &err);
+	free(title);
+	if (st != IRC_OK) {
+		new_message(ns, true, err.msg);
+		return;
+	}
+	tui_pop(t);
+	if (!tui_push(t, &screen_case_ops, &id))
+		tui_fatal(t, "%s", t->notice);
+}
+
+static void new_pick(struct tui *t, struct new_screen *ns)
+{
+	const struct irc_playbook *pb = ns->books[ns->sel];
+
+	if (pb == NULL) {
+		new_message(ns, true, ns->errors[ns->sel]);
+		return;
+	}
+	ns->severity = pb->severity >= IRC_SEVERITY_MIN &&
+	    pb->severity <= IRC_SEVERITY_MAX ? pb->severity : IRC_SEVERITY_DEFAULT;
+	ns->stage = NEW_TITLE;
+}
+
+static void new_key_title(struct new_screen *ns, int key)
+{
+	char *title;
+
+	switch (tui_input_key(&ns->title, key)) {
+	case TUI_INPUT_ACCEPT:
+		title = tui_input_text(&ns->title);
+		if (title[strspn(title, " ")] == '\0')
+			new_message(ns, true, "A case needs a title; type one or press Esc.");
+		else
+			ns->stage = NEW_SEVERITY;
+		free(title);
+		break;
+	case TUI_INPUT_CANCEL:
+		ns->stage = NEW_PICK;
+		break;
+	case TUI_INPUT_EDITING:
+		break;
+	}
+}
+
+static void new_move(struct new_screen *ns, long delta)
+{
+	long sel = (long)ns->sel + delta;
+
+	if (ns->stage == NEW_SEVERITY) {
+		ns->severity += delta < 0 ? -1 : 1;
+		if (ns->severity < IRC_SEVERITY_MIN)
+			ns->severity = IRC_SEVERITY_MIN;
+		if (ns->severity > IRC_SEVERITY_MAX)
+			ns->severity = IRC_SEVERITY_MAX;
+		return;
+	}
+	if (sel < 0)
+		sel = 0;
+	if (sel >= (long)ns->count)
+		sel = (long)ns->count - 1;
+	ns->sel = (size_t)sel;
+}
+
+static void new_key(struct tui *t, struct screen *s, int key)
+{
+	struct new_screen *ns = s->data;
+	enum tui_keyctx ctx = TUI_CTX_NEW;
+
+	ns->message[0] = '\0';
+	ns->error = false;
+	if (ns->stage == NEW_TITLE) {
+		new_key_title(ns, key);
+		return;
+	}
+	switch (tui_key_action(TUI_CTX_NEW, key)) {
+	case TUI_ACT_UP:
+		new_move(ns, -1);
+		break;
+	case TUI_ACT_DOWN:
+		new_move(ns, 1);
+		break;
+	case TUI_ACT_PAGE_UP:
+		new_move(ns, -new_rows());
+		break;
+	case TUI_ACT_PAGE_DOWN:
+		new_move(ns, new_rows());
+		break;
+	case TUI_ACT_SEVERITY:
+		if (ns->stage == NEW_SEVERITY)
+			ns->severity = key - '0';
+		break;
+	case TUI_ACT_OPEN:
+		if (ns->stage == NEW_PICK)
+			new_pick(t, ns);
+		else
+			new_create(t, ns);
+		break;
+	case TUI_ACT_HELP:
+		tui_push(t, &screen_help_ops, &ctx);
+		break;
+	case TUI_ACT_BACK:
+		if (ns->stage == NEW_SEVERITY)
+			ns->stage = NEW_TITLE;
+		else
+			tui_pop(t);
+		break;
+	default:
+		break;
+	}
+}
+
+static void new_resize(struct tui *t, struct screen *s)
+{
+}
+
+const struct screen_ops screen_new_ops = {
+	.name = "new",
+	.open = new_open,
+	.draw = new_draw,
+	.key = new_key,
+	.resize = new_resize,
+	.reload = NULL,
+	.close = new_close,
+};

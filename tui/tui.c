@@ -1,0 +1,282 @@
+/*
+ * tui.c: the curses session, the screen stack and the one input loop.
+ *
+ * The loop draws the top screen, waits up to TUI_TICK_MS for a key and
+ * passes it on.  A timeout is the moment to look at PRAGMA data_version,
+ * so commits by other processes (the CLI, another responder) show without
+ * a key press.  KEY_RESIZE is handled here only.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "screen.h"
+#include "text.h"
+#include "tui.h"
+
+/* Milliseconds curses waits after ESC for the rest of a key sequence. */
+#define TUI_ESC_DELAY_MS 50
+
+static volatile sig_atomic_t tui_signalled;
+static bool tui_mono;
+
+struct role_style {
+	short fg, bg;		/* colour pair, -1 for the terminal default */
+	attr_t colour_attr;	/* added in colour */
+	attr_t mono_attr;	/* used alone without colour */
+};
+
+static const struct role_style role_styles[TUI_ROLE_COUNT] = {
+	[TUI_ROLE_NORMAL] = { -1, -1, A_NORMAL, A_NORMAL },
+	[TUI_ROLE_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[TUI_ROLE_STATUS] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
+	[TUI_ROLE_SELECTED] = { COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE },
+	[TUI_ROLE_SELECTED_DIM] = { -1, -1, A_REVERSE | A_DIM, A_UNDERLINE },
+	[TUI_ROLE_HEADING] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
+	[TUI_ROLE_DIM] = { -1, -1, A_DIM, A_DIM },
+	[TUI_ROLE_ERROR] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
+	[TUI_ROLE_DONE] = { COLOR_GREEN, -1, A_NORMAL, A_DIM },
+	[TUI_ROLE_ACTIVE] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[TUI_ROLE_CODE] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[TUI_ROLE_EMPH] = { -1, -1, A_UNDERLINE, A_UNDERLINE },
+	[TUI_ROLE_STRONG] = { -1, -1, A_BOLD, A_BOLD },
+	[TUI_ROLE_LINK] = { COLOR_BLUE, -1, A_UNDERLINE, A_UNDERLINE },
+};
+
+attr_t tui_attr(enum tui_role role)
+{
+	const struct role_style *st;
+
+	if (role >= TUI_ROLE_COUNT)
+		role = TUI_ROLE_NORMAL;
+	st = &role_styles[role];
+	if (tui_mono)
+		return st->mono_attr;
+	if (st->fg == -1 && st->bg == -1)
+		return st->colour_attr;
+	return COLOR_PAIR(role) | st->colour_attr;
+}
+
+static void tui_colours_init(struct tui *t)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	t->mono = (no_color != NULL && *no_color != '\0') || !has_colors();
+	tui_mono = t->mono;
+	if (t->mono)
+		return;
+	start_color();
+	use_default_colors();
+	for (int r = 1; r < TUI_ROLE_COUNT; r++)
+		init_pair((short)r, role_styles[r].fg, role_styles[r].bg);
+}
+
+static void tui_on_signal(int sig)
+{
+	tui_signalled = sig;
+}
+
+static void tui_signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void tui_fatal(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->fatal, sizeof(t->fatal), fmt, ap);
+	va_end(ap);
+	t->quit = true;
+	t->exit_status = 1;
+}
+
+bool tui_push(struct tui *t, const struct screen_ops *ops, const void *arg)
+{
+	struct screen *s;
+
+	if (t->depth == TUI_STACK_MAX)
+		return false;
+	s = &t->stack[t->depth];
+	s->ops = ops;
+	s->data = NULL;
+	if (!ops->open(t, s, arg))
+		return false;
+	t->depth++;
+	return true;
+}
+
+void tui_pop(struct tui *t)
+{
+	struct screen *s;
+
+	if (t->depth == 0)
+		return;
+	s = &t->stack[--t->depth];
+	s->ops->close(t, s);
+	s->data = NULL;
+	if (t->depth == 0) {
+		t->quit = true;
+		return;
+	}
+	s = &t->stack[t->depth - 1];
+	if (s->ops->reload != NULL)
+		s->ops->reload(t, s);
+}
+
+void tui_draw_title(const char *left, const char *right)
+{
+	int rw = right ? tui_text_width(right) : 0;
+
+	if (rw > COLS / 2)
+		rw = COLS / 2;
+	tui_fill(0, 0, COLS, tui_attr(TUI_ROLE_TITLE));
+	tui_draw(0, 1, left, COLS - rw - 3, tui_attr(TUI_ROLE_TITLE));
+	if (right)
+		tui_draw(0, COLS - rw - 1, right, rw, tui_attr(TUI_ROLE_TITLE));
+}
+
+void tui_draw_status(const char *left, const char *right, bool error)
+{
+	attr_t bar = tui_attr(TUI_ROLE_STATUS);
+	int rw = right ? tui_text_width(right) : 0;
+	int y = LINES - 1;
+
+	if (rw > COLS / 2)
+		rw = COLS / 2;
+	tui_fill(y, 0, COLS, bar);
+	tui_draw(y, 1, left, COLS - rw - 3,
+	    error ? tui_attr(TUI_ROLE_ERROR) : bar);
+	if (right)
+		tui_draw(y, COLS - rw - 1, right, rw, bar);
+}
+
+/* Draws the screen shown instead of any other below the minimum size. */
+static void tui_draw_too_small(void)
+{
+	char msg[128];
+	char **lines;
+	size_t n;
+
+	erase();
+	snprintf(msg, sizeof(msg),
+	    "Terminal too small: %dx%d. ircase needs at least %dx%d; "
+	    "enlarge the window or press Ctrl-C to quit.",
+	    COLS, LINES, TUI_MIN_COLS, TUI_MIN_ROWS);
+	n = tui_text_wrap(msg, COLS > 2 ? COLS - 1 : 1, &lines);
+	for (size_t i = 0; i < n && (int)i < LINES; i++)
+		tui_draw(i, 0, lines[i], COLS, tui_attr(TUI_ROLE_ERROR));
+	tui_lines_free(lines, n);
+}
+
+static bool tui_too_small(void)
+{
+	return COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS;
+}
+
+static void tui_draw_top(struct tui *t)
+{
+	struct screen *s = &t->stack[t->depth - 1];
+
+	curs_set(0);
+	if (tui_too_small()) {
+		tui_draw_too_small();
+	} else {
+		erase();
+		s->ops->draw(t, s);
+	}
+	refresh();
+}
+
+/* Lets every screen on the stack know about a commit by another process. */
+static void tui_check_version(struct tui *t)
+{
+	int64_t version = irc_db_data_version(t->db);
+
+	if (version == t->data_version)
+		return;
+	t->data_version = version;
+	for (int i = 0; i < t->depth; i++)
+		if (t->stack[i].ops->reload != NULL)
+			t->stack[i].ops->reload(t, &t->stack[i]);
+}
+
+static void tui_loop(struct tui *t)
+{
+	struct screen *s;
+	wint_t wc;
+	int rc;
+
+	while (!t->quit && t->depth > 0) {
+		tui_draw_top(t);
+		rc = get_wch(&wc);
+		if (tui_signalled)
+			break;
+		if (rc == ERR) {
+			tui_check_version(t);
+			continue;
+		}
+		if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
+			for (int i = 0; i < t->depth; i++)
+				t->stack[i].ops->resize(t, &t->stack[i]);
+			continue;
+		}
+		if (tui_too_small())
+			continue;
+		s = &t->stack[t->depth - 1];
+		s->ops->key(t, s, rc == KEY_CODE_YES ? TUI_FKEY(wc) : (int)wc);
+	}
+}
+
+int tui_run(struct irc_db *db)
+{
+	struct tui t;
+
+	memset(&t, 0, sizeof(t));
+	t.db = db;
+	irc_actor_current(&t.actor);
+	setlocale(LC_ALL, "");
+	tui_signals_init();
+
+	if (initscr() == NULL) {
+		fprintf(stderr, "ircase: cannot start the terminal interface; "
+		    "check that TERM names a known terminal\n");
+		return 1;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(TUI_ESC_DELAY_MS);
+	timeout(TUI_TICK_MS);
+	tui_colours_init(&t);
+	t.data_version = irc_db_data_version(db);
+
+	if (tui_push(&t, &screen_list_ops, NULL))
+		tui_loop(&t);
+	while (t.depth > 0) {
+		struct screen *s = &t.stack[--t.depth];
+
+		s->ops->close(&t, s);
+	}
+	endwin();
+
+	if (t.fatal[0] != '\0') {
+		fprintf(stderr, "ircase: %s\n", t.fatal);
+		return 1;
+	}
+	return t.exit_status;
+}
