@@ -55,6 +55,8 @@ struct irc_playbook {
 	char *id;		/* front matter id, or NULL */
 	char *version;		/* front matter version, or NULL */
 	int severity;		/* front matter severity 1-4, or 0 when unset */
+	char **tags;		/* front matter tags, ntags of them */
+	size_t ntags;
 	char *text;		/* the file's bytes, NUL-terminated */
 	size_t text_len;
 	char sha256[65];	/* lower-case hex SHA-256 of text */
