@@ -320,6 +320,19 @@ static void md_table(struct md_ctx *m, cmark_node *table, const char *first,
 	}
 }
 
+static bool md_is_comment(const char *html)
+{
+	size_t n;
+
+	if (html == NULL || strncmp(html, "<!--", 4) != 0)
+		return false;
+	n = strlen(html);
+	while (n > 0 && (html[n - 1] == '\n' || html[n - 1] == ' '))
+		n--;
+	return n >= 7 && strncmp(html + n - 3, "-->", 3) == 0 &&
+	    strstr(html + 4, "-->") == html + n - 3;
+}
+
 /* Renders one block; first prefixes its first line and rest the others. */
 static void md_block(struct md_ctx *m, cmark_node *node, const char *first,
     const char *rest, int depth)
@@ -342,6 +355,10 @@ static void md_block(struct md_ctx *m, cmark_node *node, const char *first,
 		    first, rest);
 		return;
 	case CMARK_NODE_HTML_BLOCK:
+		/* A comment is not for the reader; cmark's own Markdown
+		 * output adds "<!-- end list -->" between adjacent lists. */
+		if (md_is_comment(cmark_node_get_literal(node)))
+			return;
 		md_literal(m, cmark_node_get_literal(node), TUI_ROLE_DIM,
 		    first, rest);
 		return;

@@ -415,7 +415,7 @@ static void case_draw_status(struct case_screen *cs)
 	    "open", since, done, cs->c->nsteps);
 	tui_draw_status(cs->message[0] ? cs->message : cs->noting ?
 	    "Enter saves the note, Esc or Ctrl-G cancels" :
-	    "Space next state  x done  n note  Enter text  ? keys  q back",
+	    "Space state  x done  n note  ? keys  q back",
 	    right, cs->error);
 }
 
@@ -435,10 +435,9 @@ static void case_draw(struct tui *t, struct screen *s)
 	free(title);
 
 	case_draw_steps(cs, &l);
-	attrset(tui_attr(cs->focus == FOCUS_BODY ? TUI_ROLE_ACTIVE :
-	    TUI_ROLE_DIM));
-	mvvline(1, l.left_w, ACS_VLINE, l.top_h);
-	attrset(A_NORMAL);
+	for (int y = 1; y <= l.top_h; y++)
+		tui_draw(y, l.left_w, tui_vline(), 1, tui_attr(cs->focus ==
+		    FOCUS_BODY ? TUI_ROLE_ACTIVE : TUI_ROLE_DIM));
 	case_draw_body(cs, &l);
 	case_draw_timeline(cs, &l);
 	case_draw_status(cs);

@@ -35,7 +35,7 @@ static void help_add_ctx(struct help_screen *hs, enum tui_keyctx ctx)
 	const struct tui_key *keys;
 	size_t nkeys, n;
 	char **wrapped;
-	int help_w = COLS - 20;
+	int help_w = COLS - 23;
 
 	if (hs->count > 0)
 		help_add(hs, irc_xstrdup(""), TUI_ROLE_NORMAL);

@@ -157,6 +157,11 @@ int tui_draw(int y, int x, const char *s, int cols, attr_t attr)
 	return used;
 }
 
+const char *tui_vline(void)
+{
+	return MB_CUR_MAX > 1 ? "\xe2\x94\x82" : "|";
+}
+
 void tui_fill(int y, int x, int cols, attr_t attr)
 {
 	attrset(attr);

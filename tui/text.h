@@ -41,6 +41,9 @@ int tui_draw(int y, int x, const char *s, int cols, attr_t attr);
 /* Like tui_draw(), then pads with spaces in attr up to cols columns. */
 void tui_draw_pad(int y, int x, const char *s, int cols, attr_t attr);
 
+/* Returns a one-column vertical line: U+2502 in a UTF-8 locale, else '|'. */
+const char *tui_vline(void);
+
 /* Fills cols columns at y, x with spaces in attr. */
 void tui_fill(int y, int x, int cols, attr_t attr);
 
