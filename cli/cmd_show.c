@@ -66,6 +66,22 @@ show_header(const struct irc_case *c)
 	}
 }
 
+/*
+ * Prints one step line.  Steps under a playbook heading (grp) are indented
+ * below that heading, so the steps after the group read as outside it.
+ */
+static void
+show_step(const struct irc_step *s)
+{
+	printf("%s%4d. %s ", s->grp != NULL ? "    " : "  ", s->seq,
+	    (unsigned)s->state < IRC_STEP_STATE_COUNT ?
+	    state_marks[s->state] : "[?]");
+	cli_print_clean(stdout, s->title, 0);
+	if (s->state != IRC_STEP_PENDING)
+		printf(" (%s)", irc_step_state_key(s->state));
+	fputc('\n', stdout);
+}
+
 static void
 show_steps(const struct irc_case *c)
 {
@@ -86,18 +102,12 @@ show_steps(const struct irc_case *c)
 				continue;
 			if (s->grp != NULL && (group == NULL ||
 			    strcmp(group, s->grp) != 0)) {
-				fputs("   ", stdout);
+				fputs("    ", stdout);
 				cli_print_clean(stdout, s->grp, 0);
 				fputs(":\n", stdout);
-				group = s->grp;
 			}
-			printf("  %4d. %s ", s->seq,
-			    (unsigned)s->state < IRC_STEP_STATE_COUNT ?
-			    state_marks[s->state] : "[?]");
-			cli_print_clean(stdout, s->title, 0);
-			if (s->state != IRC_STEP_PENDING)
-				printf(" (%s)", irc_step_state_key(s->state));
-			fputc('\n', stdout);
+			group = s->grp;
+			show_step(s);
 			shown++;
 		}
 		if (shown == 0)
