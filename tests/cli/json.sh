@@ -1,0 +1,72 @@
+#!/bin/sh
+# The JSON keys of list --json, show --json and export, exactly as listed
+# under JSON OUTPUT in ircase(1).  A new key fails here until the man page
+# and this list are updated together.
+. "$(dirname "$0")/../lib.sh"
+
+pb="$IRCASE_TOP/tests/data/cli/phishing.md"
+"$IRCASE" new --playbook "$pb" --title "Keys" >/dev/null
+"$IRCASE" note 1 "case note"
+"$IRCASE" step 1 2 start --note "step note"
+
+summary="number uuid title severity severity_name status kind opened_at steps_done steps_total"
+case_keys="$summary closed_at description playbook phases chain"
+export_keys="$summary closed_at description playbook phases actions chain verify"
+
+# keys PROGRAM: runs python3 on the JSON on stdin and prints its result.
+keys() {
+	python3 -c "import json, sys
+d = json.load(sys.stdin)
+$1"
+}
+
+out=$("$IRCASE" list --json | keys 'print(" ".join(d[0]))')
+check "list keys" "$summary" "$out"
+
+"$IRCASE" show 1 --json >"$T/show.json"
+check "show case keys" "$case_keys" "$(keys 'print(" ".join(d))' <"$T/show.json")"
+check "show playbook keys" "title path sha256" \
+    "$(keys 'print(" ".join(d["playbook"]))' <"$T/show.json")"
+check "show phase keys" "key name iso27001_2013 iso27001_2022 steps" \
+    "$(keys 'print(" ".join(d["phases"][0]))' <"$T/show.json")"
+check "show phase order" "prepare report assess respond learn evidence" \
+    "$(keys 'print(" ".join(p["key"] for p in d["phases"]))' <"$T/show.json")"
+check "show step keys" "number title group state started_at done_at line body" \
+    "$(keys 'print(" ".join(next(s for p in d["phases"] for s in p["steps"])))' <"$T/show.json")"
+check "show chain keys" "head count" \
+    "$(keys 'print(" ".join(d["chain"]))' <"$T/show.json")"
+check "show active step times" "active True None" \
+    "$(keys '
+s = [s for p in d["phases"] for s in p["steps"] if s["number"] == 2][0]
+print(s["state"], s["started_at"].endswith("Z"), s["done_at"])' <"$T/show.json")"
+
+"$IRCASE" export 1 >"$T/export.json"
+check "export case keys" "$export_keys" "$(keys 'print(" ".join(d))' <"$T/export.json")"
+check "export action keys" "id seq step time time_us actor origin kind body prev_hash hash" \
+    "$(keys 'print(" ".join(d["actions"][0]))' <"$T/export.json")"
+check "export verify keys" "ok checked head" \
+    "$(keys 'print(" ".join(d["verify"]))' <"$T/export.json")"
+check "export action kinds" "case.open note step.state" \
+    "$(keys 'print(" ".join(a["kind"] for a in d["actions"]))' <"$T/export.json")"
+check "export action steps" "None None 2" \
+    "$(keys 'print(" ".join(str(a["step"]) for a in d["actions"]))' <"$T/export.json")"
+
+# Output is stable: two runs print the same bytes.
+"$IRCASE" export 1 >"$T/again.json"
+check "export is repeatable" "$(cat "$T/export.json")" "$(cat "$T/again.json")"
+
+# Non-ASCII text stays UTF-8 when stdout is not a terminal.
+"$IRCASE" note 1 "Übergabe an das CERT 🚨"
+out=$("$IRCASE" export 1 | grep -c 'Übergabe an das CERT 🚨')
+check "export keeps UTF-8" 1 "$out"
+
+# On a terminal, non-ASCII is escaped so no C1 or bidirectional control
+# in stored text reaches it raw.  script(1) gives the command a terminal.
+if command -v script >/dev/null 2>&1; then
+	out=$(script -qc "\"$IRCASE\" export 1" /dev/null | grep -a -c 'u00DCbergabe')
+	check "export escapes non-ASCII on a terminal" 1 "$out"
+else
+	skip "export escapes non-ASCII on a terminal" "script is not installed"
+fi
+
+echo "1..$_tap_n"
