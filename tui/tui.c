@@ -173,8 +173,8 @@ static void tui_draw_too_small(void)
 
 	erase();
 	snprintf(msg, sizeof(msg),
-	    "Terminal too small: %dx%d. ircase needs at least %dx%d; "
-	    "enlarge the window or press Ctrl-C to quit.",
+	    "Terminal too small: %dx%d.\nircase needs at least %dx%d.\n"
+	    "Enlarge the window, or press Ctrl-C to quit.",
 	    COLS, LINES, TUI_MIN_COLS, TUI_MIN_ROWS);
 	n = tui_text_wrap(msg, COLS > 2 ? COLS - 1 : 1, &lines);
 	for (size_t i = 0; i < n && (int)i < LINES; i++)
