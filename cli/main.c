@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../tui/tui.h"
 #include "cli.h"
@@ -78,6 +79,17 @@ tui_open(struct cli_ctx *ctx)
 	struct irc_db *db;
 	int status;
 
+	/*
+	 * Checked here, before the database is created, because curses on a
+	 * pipe or /dev/null draws escape sequences into it and never reads a
+	 * key to quit on.
+	 */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("ircase: the terminal interface needs a terminal on "
+		    "standard input and output; run it from a terminal or use "
+		    "a command (see 'ircase --help')\n", stderr);
+		return CLI_EXIT_FAIL;
+	}
 	if (!cli_db_open(ctx, CLI_DB_CREATE, &db, NULL))
 		return CLI_EXIT_FAIL;
 	status = tui_run(db);

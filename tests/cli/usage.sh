@@ -63,6 +63,15 @@ usage "step on unknown case" 1 "^ircase: .*999" step 999 1 done
 usage "export unknown case" 1 "^ircase: .*999" export 999
 usage "verify unknown case" 1 "^ircase: .*999" verify 999
 
+# Without a terminal the TUI is not started and no database is created.
+rm -f "$T/tty.db"
+"$IRCASE" --db "$T/tty.db" </dev/null >"$T/out" 2>"$T/err"
+check "no terminal exit status" 1 "$?"
+check "no terminal one line" 1 "$(wc -l <"$T/err")"
+check_match "no terminal message" "needs a terminal" "$(cat "$T/err")"
+check "no terminal writes nothing" "" "$(cat "$T/out")"
+check "no terminal creates no database" no "$([ -e "$T/tty.db" ] && echo yes || echo no)"
+
 # Read commands on a database that does not exist.
 IRCASE_DB="$T/absent.db"
 export IRCASE_DB
