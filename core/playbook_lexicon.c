@@ -127,7 +127,11 @@ static int
 word_phase(const struct words *w, size_t i)
 {
 	const char *word = w->word[i];
+	enum irc_phase own;
 
+	/* ircase's own names: Prepare, Report, Assess, Respond, Learn, ... */
+	if (irc_phase_parse(word, &own))
+		return (int)own;
 	for (size_t k = 0; k < NELEM(phase_pairs); k++) {
 		if (i + 1 < w->n && strcmp(word, phase_pairs[k].first) == 0 &&
 		    has_prefix(w->word[i + 1], phase_pairs[k].second))

@@ -73,6 +73,9 @@ struct map {
 	enum section_kind kind;	/* the kind in force, a deeper ref or outer's */
 	const char *group;	/* text of the marker that opened the group */
 	size_t ref;		/* index in pb->refs while kind is SECTION_REF */
+	bool preamble;		/* no marker but the title read yet */
+	size_t intro;		/* index in pb->refs of the preamble's prose */
+	bool has_intro;
 
 	/* The phase heading open now, to warn when it gets no steps. */
 	const struct marker *phase_marker;
@@ -646,25 +649,31 @@ phase_level(const struct map *m, size_t title)
 	return 0;
 }
 
-static void
-ref_open(struct map *m, const struct marker *mk)
+static size_t
+ref_new(struct map *m, const char *title, int line)
 {
 	struct irc_pb_ref *ref;
 
 	m->pb->refs = irc_xrealloc(m->pb->refs, m->pb->nrefs + 1,
 	    sizeof *m->pb->refs);
 	ref = &m->pb->refs[m->pb->nrefs];
-	ref->title = irc_xstrdup(mk->text[0] != '\0' ? mk->text : "(untitled)");
+	ref->title = irc_xstrdup(title[0] != '\0' ? title : "(untitled)");
 	ref->body = irc_xstrdup("");
-	ref->line = cmark_node_get_start_line(mk->node);
-	m->ref = m->pb->nrefs++;
+	ref->line = line;
+	return m->pb->nrefs++;
+}
+
+static void
+ref_open(struct map *m, const struct marker *mk)
+{
+	m->ref = ref_new(m, mk->text, cmark_node_get_start_line(mk->node));
 	m->kind = SECTION_REF;
 }
 
 static void
-ref_append(struct map *m, cmark_node *block)
+ref_append(struct map *m, size_t index, cmark_node *block)
 {
-	struct irc_pb_ref *ref = &m->pb->refs[m->ref];
+	struct irc_pb_ref *ref = &m->pb->refs[index];
 	char *md = cmark_render_commonmark(block, CMARK_OPT_DEFAULT, 0);
 	char *joined;
 	size_t len = strlen(md);
@@ -697,7 +706,7 @@ has_task(const struct map *m, cmark_node *node)
 
 /*
  * Returns true when the section of marker i, up to the next marker at or
- * above the phase level, holds a list or a task item.
+ * above the phase level, contains a list or a task item.
  */
 static bool
 section_has_steps(const struct map *m, size_t i)
@@ -789,7 +798,7 @@ section_open_inner(struct map *m, size_t i)
 
 	if (m->outer.kind == SECTION_REF) {
 		m->kind = SECTION_REF;
-		ref_append(m, mk->node);
+		ref_append(m, m->ref, mk->node);
 		return;
 	}
 	if (mk->phase < 0 && irc_pb_is_ref_heading(mk->text)) {
@@ -807,10 +816,21 @@ block_map(struct map *m, cmark_node *block)
 	enum irc_phase phase;
 
 	if (m->kind == SECTION_REF) {
-		ref_append(m, block);
+		ref_append(m, m->ref, block);
 		return;
 	}
 	phase = open_phase(m);
+	if (m->preamble && type != CMARK_NODE_LIST && !has_task(m, block) &&
+	    type != CMARK_NODE_THEMATIC_BREAK) {
+		/* Prose between the title and the first section. */
+		if (!m->has_intro) {
+			m->intro = ref_new(m, "Introduction",
+			    cmark_node_get_start_line(block));
+			m->has_intro = true;
+		}
+		ref_append(m, m->intro, block);
+		return;
+	}
 	if (type == CMARK_NODE_LIST) {
 		cmark_node *item = cmark_node_first_child(block);
 
@@ -832,12 +852,15 @@ map_blocks(struct map *m, cmark_node *doc, size_t title)
 
 	m->outer = (struct section){ SECTION_LOOSE, 0, 0 };
 	m->kind = SECTION_LOOSE;
+	m->preamble = true;
 	while (n != NULL) {
 		cmark_node *following = cmark_node_next(n);
 
 		if (next < m->nmarkers && m->markers[next].node == n) {
 			size_t i = next++;
 
+			if (i != title)
+				m->preamble = false;
 			if (i == title) {
 				phase_close(m);
 				m->outer = (struct section){ SECTION_LOOSE, 0, 0 };
