@@ -190,8 +190,8 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 		if (!export_write_file(json, output))
 			goto out;
 	} else if (!cli_json_print(json, stdout)) {
-		status = cli_failf("cannot write the export of case %" PRId64,
-		    case_id);
+		status = cli_failf("cannot write the export of case %" PRId64
+		    ": %s", case_id, strerror(errno));
 		goto out;
 	}
 

@@ -2,9 +2,11 @@
  * cmd_list.c: "ircase list", one line per case, newest first, or the
  * same list as JSON.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "case.h"
 #include "cli.h"
@@ -103,8 +105,9 @@ cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (as_json) {
 		json = irc_case_list_to_json(list, count);
-		if (json == NULL || !cli_json_print(json, stdout)) {
-			status = cli_failf("cannot write the case list as JSON");
+		if (!cli_json_print(json, stdout)) {
+			status = cli_failf("cannot write the case list: %s",
+			    strerror(errno));
 			goto out;
 		}
 	} else {

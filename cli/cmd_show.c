@@ -5,6 +5,7 @@
  * Steps carry the number the TUI shows (struct irc_step.seq), so a
  * responder can read a number here and type it into "ircase step".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -228,9 +229,9 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (as_json) {
 		json = irc_case_to_json(kase, false);
-		if (json == NULL || !cli_json_print(json, stdout)) {
-			status = cli_failf("cannot write case %" PRId64
-			    " as JSON", case_id);
+		if (!cli_json_print(json, stdout)) {
+			status = cli_failf("cannot write case %" PRId64 ": %s",
+			    case_id, strerror(errno));
 			goto out;
 		}
 	} else {

@@ -99,15 +99,16 @@ tui_open(struct cli_ctx *ctx)
 
 /*
  * Flushes stdout and reports a failed write (a full disk, a closed pipe),
- * so that a truncated listing or export never exits 0.
+ * so that a truncated listing or export never exits 0.  A command that
+ * already failed has printed its own line, so nothing more is added.
  */
 static int
 stdout_close(int status)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if ((fflush(stdout) != 0 || ferror(stdout)) && status == CLI_EXIT_OK) {
 		fprintf(stderr, "ircase: cannot write the output: %s\n",
 		    strerror(errno));
-		return status == CLI_EXIT_OK ? CLI_EXIT_FAIL : status;
+		return CLI_EXIT_FAIL;
 	}
 	return status;
 }

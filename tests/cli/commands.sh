@@ -164,6 +164,18 @@ check "verify chosen lines" 2 "$(printf '%s\n' "$out" | wc -l)"
 check "verify unknown case exit status" 1 "$?"
 check_match "verify unknown case names it" '^ircase: .*999' "$(cat "$T/err")"
 
+# A failed write to stdout is an error, not a silent success.
+if [ -w /dev/full ]; then
+	"$IRCASE" list >/dev/full 2>"$T/err"
+	check "list to full disk exit status" 1 "$?"
+	check "list to full disk one line" 1 "$(wc -l <"$T/err")"
+	"$IRCASE" export 1 >/dev/full 2>"$T/err"
+	check "export to full disk exit status" 1 "$?"
+	check "export to full disk one line" 1 "$(wc -l <"$T/err")"
+else
+	skip "write errors" "/dev/full is not writable"
+fi
+
 # help and version.
 out=$("$IRCASE" --version)
 check_match "version" '^ircase [0-9]+\.[0-9]+\.[0-9]+$' "$out"
