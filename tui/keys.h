@@ -16,7 +16,8 @@
 #define TUI_CTRL(c) ((c) & 0x1f)
 #define TUI_ESC 27
 
-/* Where a key applies; each context is one block of the help screen. */
+/* Key context: the screen or prompt a binding applies to, and one block
+ * of the help screen. */
 enum tui_keyctx {
 	TUI_CTX_LIST,
 	TUI_CTX_NEW,

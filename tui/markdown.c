@@ -221,7 +221,8 @@ static void md_inlines(struct md_ctx *m, cmark_node *parent,
 		md_inline(m, c, role);
 }
 
-/* Emits literal text (a code block) line by line, cut to fit, not wrapped. */
+/* Emits literal text (a code block) line by line; a line wider than the
+ * pane wraps like a paragraph. */
 static void md_literal(struct md_ctx *m, const char *text, enum tui_role role,
     const char *first, const char *rest)
 {
@@ -364,7 +365,10 @@ static void md_block(struct md_ctx *m, cmark_node *node, const char *first,
 		return;
 	case CMARK_NODE_THEMATIC_BREAK:
 		width = m->cols - tui_text_width(rest);
-		width = width > 40 ? 40 : width < 3 ? 3 : width;
+		if (width > 40)
+			width = 40;
+		if (width < 3)
+			width = 3;
 		rule = irc_xmalloc((size_t)width * 3 + 1);
 		for (int i = 0; i < width; i++)
 			memcpy(rule + i * 3, "\xe2\x94\x80", 3);

@@ -3,7 +3,7 @@
  * shares: colour roles and the status line.
  *
  * Each screen is one file with a struct screen_ops.  tui.c keeps a stack
- * of screens, draws the top one, passes it every key and tells all of them
+ * of screens, draws the top one, passes it every key and notifies all of them
  * about resizes and about commits by other processes.  Only tui.c reads
  * keys, so KEY_RESIZE is handled in one place.
  */

@@ -219,6 +219,7 @@ static void new_key_title(struct new_screen *ns, int key)
 		free(title);
 		break;
 	case TUI_INPUT_CANCEL:
+		tui_input_clear(&ns->title);
 		ns->stage = NEW_PICK;
 		break;
 	case TUI_INPUT_EDITING:

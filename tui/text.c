@@ -3,9 +3,9 @@
  *
  * Widths come from mbrtowc() and wcwidth() under the locale set by
  * tui_run().  A byte that is not valid UTF-8 counts as one column, and so
- * does a character that wcwidth() calls unprintable; both are replaced by
- * irc_sanitize() before anything is drawn, so the count only has to keep
- * the layout from overflowing.
+ * does a character that wcwidth() reports as unprintable.  tui_draw()
+ * replaces both through irc_sanitize() before drawing, so these counts
+ * only have to keep the layout from overflowing.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -17,8 +17,8 @@ int tui_text_width(const char *s);
 
 /*
  * Returns how many bytes of s (len bytes) fit in cols columns without
- * splitting a character; zero-width characters that follow the last one
- * that fits are kept with it.  *width (when not NULL) receives the columns
+ * splitting a character.  Zero-width characters right after the last
+ * character that fits are counted in, so combining marks stay with it.  *width (when not NULL) receives the columns
  * those bytes take.
  */
 size_t tui_text_fit(const char *s, size_t len, int cols, int *width);

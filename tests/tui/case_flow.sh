@@ -1,11 +1,11 @@
 #!/bin/sh
 # A responder's first case, driven through tmux at 80x24: start a case
-# from a real playbook, close two steps, add a note that holds non-ASCII
+# from a real playbook, close two steps, add a note that contains non-ASCII
 # text and an ESC [2J sequence, quit.  Then the database, `ircase export`
 # and `ircase verify` must show exactly what was done, and the note's
 # escape sequence must have been drawn as "^[", not sent to the terminal.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
 
 if ! need_tmux; then
 	skip "case flow" "tmux is not installed"
@@ -14,6 +14,12 @@ fi
 if ! need_shared; then
 	skip "case flow" "IRCASE_SHARED is not set"
 	exit 0
+fi
+
+# A zone east of UTC shows that times are drawn local, with their offset.
+if [ -f /usr/share/zoneinfo/Europe/Zurich ]; then
+	TZ=Europe/Zurich
+	export TZ
 fi
 
 book=counteractive__playbook-phishing.md
@@ -62,6 +68,10 @@ check_match "phase pane still drawn after the note" "^Prepare [0-9]+/[0-9]+ " "$
 check_match "steps shown done after the note" "^  2 \\[x\\] " "$shot"
 check_match "title bar still drawn after the note" "#1 Phishing at Zürich" "$shot"
 check_match "timeline header counts the note" "Timeline, 4 actions" "$shot"
+if [ "$TZ" = Europe/Zurich ]; then
+	check_match "timeline in local time with offset" \
+		"^20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} \+0[12]00 " "$shot"
+fi
 
 keys q
 check_wait "q goes back to the list" "Phishing at Zürich 東京"

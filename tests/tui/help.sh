@@ -2,8 +2,8 @@
 # `?` shows the key table for the current screen first, then the others;
 # --help and the man page lines come from the same table.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/tmux.sh"
-. "$(dirname "$0")/fixture.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+. "$(dirname "$0")/lib/fixture.sh"
 
 if ! need_tmux; then
 	skip "help" "tmux is not installed"

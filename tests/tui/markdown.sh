@@ -1,10 +1,10 @@
 #!/bin/sh
-# A step's Markdown body is drawn as text: headings, lists, code and
-# links with their URL; escape sequences from a playbook show in caret
-# form; wide characters keep the pane border in its column.
+# A step's Markdown body is drawn as text: headings, lists, code, and
+# links with their URL.  Escape sequences from a playbook show in caret
+# form, and wide characters keep the pane border in its column.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/tmux.sh"
-. "$(dirname "$0")/fixture.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+. "$(dirname "$0")/lib/fixture.sh"
 
 if ! need_tmux; then
 	skip "markdown" "tmux is not installed"

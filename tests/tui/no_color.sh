@@ -2,8 +2,8 @@
 # NO_COLOR set and non-empty turns colours off and leaves attributes;
 # without it the same screen uses colours.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/tmux.sh"
-. "$(dirname "$0")/fixture.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+. "$(dirname "$0")/lib/fixture.sh"
 
 if ! need_tmux; then
 	skip "no colour" "tmux is not installed"

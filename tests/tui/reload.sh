@@ -2,8 +2,8 @@
 # Commits by another process (here the CLI) show in an open TUI without a
 # key press, through PRAGMA data_version.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/tmux.sh"
-. "$(dirname "$0")/fixture.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+. "$(dirname "$0")/lib/fixture.sh"
 
 if ! need_tmux; then
 	skip "reload" "tmux is not installed"

@@ -2,8 +2,8 @@
 # Below 60x16 the TUI shows a "terminal too small" screen naming the size
 # it needs; growing the window back redraws the screen that was open.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/tmux.sh"
-. "$(dirname "$0")/fixture.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+. "$(dirname "$0")/lib/fixture.sh"
 
 if ! need_tmux; then
 	skip "resize" "tmux is not installed"

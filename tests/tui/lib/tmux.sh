@@ -1,4 +1,6 @@
 # Helpers for the TUI suites: drive the program in a private tmux server.
+# It lives under lib/ so that tests/run.sh, which runs tests/tui/*.sh,
+# does not run it as a suite.
 # Source after tests/lib.sh.
 #
 # The program runs in a pane of fixed size with TERM, TZ and the locale
