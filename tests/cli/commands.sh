@@ -78,6 +78,12 @@ check "step states stored" "1|not_applicable 2|done 3|skipped" \
 check "step same state fails" 1 "$?"
 check "step same state one line" 1 "$(wc -l <"$T/err")"
 
+# The SSH client address is recorded as the action's origin.
+SSH_CONNECTION="192.0.2.7 50022 192.0.2.1 22" "$IRCASE" note 2 "over ssh"
+check "ssh origin stored" "192.0.2.7" \
+    "$(sqlite3 "$IRCASE_DB" "SELECT origin FROM action WHERE case_id = 2 AND kind = 'note'")"
+check_match "show prints origin" '@192\.0\.2\.7  note  over ssh$' "$("$IRCASE" show 2)"
+
 # show: phases, numbered steps, states and timeline.
 out=$("$IRCASE" show 1)
 check "show exit status" 0 "$?"
