@@ -197,7 +197,7 @@ case_create_stores_snapshot(void **state)
 	assert_string_equal(c->actions[0].prev_hash, IRC_CHAIN_GENESIS);
 	assert_string_equal(c->head_hash, c->actions[0].hash);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM playbook_snapshot"
-	    " WHERE text = '# Fake' || char(10)"), 1);
+	    " WHERE CAST(text AS TEXT) = '# Fake' || char(10)"), 1);
 	irc_case_free(c);
 }
 
@@ -246,7 +246,7 @@ append_links_chain(void **state)
 	assert_string_equal(c->actions[1].body,
 	    "{\"from\":\"pending\",\"note\":\"ok\",\"step\":1,\"to\":\"done\"}");
 	assert_int_equal(c->actions[2].step_seq, 2);
-	assert_non_null(strstr(c->actions[2].body, "\\u001b[2J"));
+	assert_non_null(strstr(c->actions[2].body, "\\u001B[2J"));
 	assert_int_equal(c->steps[0].state, IRC_STEP_DONE);
 	assert_true(c->steps[0].done_at > 0);
 	assert_string_equal(c->head_hash, c->actions[2].hash);
