@@ -1,0 +1,48 @@
+/*
+ * fuzz_playbook.c: libFuzzer target for the playbook loader.
+ *
+ * Feeds each input to irc_playbook_parse() with small limits, so deep
+ * nesting and the size check are reached quickly, and walks the result
+ * so that every string the loader built is read once.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "playbook.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct irc_pb_limits limits = { 65536, 32 };
+	struct irc_playbook *pb = NULL;
+	struct irc_error err;
+	size_t total = 0;
+
+	if (irc_playbook_parse("fuzz.md", (const char *)data, size, &limits,
+	    &pb, &err) != IRC_OK)
+		return 0;
+
+	total += strlen(pb->title);
+	for (int i = 0; i < IRC_PHASE_COUNT; i++) {
+		for (size_t j = 0; j < pb->phases[i].nsteps; j++) {
+			const struct irc_pb_step *s = &pb->phases[i].steps[j];
+
+			total += strlen(s->title) + strlen(s->body);
+			if (s->group != NULL)
+				total += strlen(s->group);
+			if (s->title[0] == '\0' || strchr(s->title, '\n') != NULL)
+				__builtin_trap();
+		}
+	}
+	for (size_t i = 0; i < pb->nrefs; i++)
+		total += strlen(pb->refs[i].title) + strlen(pb->refs[i].body);
+	for (size_t i = 0; i < pb->nwarnings; i++)
+		total += strlen(pb->warnings[i]);
+	if (total == 0 && irc_playbook_step_count(pb) > 0)
+		__builtin_trap();
+	irc_playbook_free(pb);
+	return 0;
+}
