@@ -228,7 +228,7 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	if (as_json) {
-		json = irc_case_to_json(kase, false);
+		json = irc_case_to_json(kase, true);
 		if (!cli_json_print(json, stdout)) {
 			status = cli_failf("cannot write case %" PRId64 ": %s",
 			    case_id, strerror(errno));

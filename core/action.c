@@ -355,16 +355,16 @@ irc_chain_verify(struct irc_db *db, int64_t case_id,
 		memset(&a, 0, sizeof a);
 		action_from_row(stmt, &a);
 		if (a.seq != want_seq)
-			verify_mismatch(r, &a, "action %" PRId64 " has sequence "
+			verify_mismatch(r, &a, "action id %" PRId64 " has sequence "
 			    "number %" PRId64 " where %" PRId64 " was expected",
 			    a.id, a.seq, want_seq);
 		else if (strcmp(a.prev_hash, prev) != 0)
-			verify_mismatch(r, &a, "action %" PRId64 " (seq %" PRId64
+			verify_mismatch(r, &a, "action id %" PRId64 " (seq %" PRId64
 			    ") does not follow the previous action's hash: an "
 			    "action before it was removed or changed", a.id, a.seq);
 		irc_action_hash(&a, uuid, expect);
 		if (strcmp(expect, a.hash) != 0)
-			verify_mismatch(r, &a, "action %" PRId64 " (seq %" PRId64
+			verify_mismatch(r, &a, "action id %" PRId64 " (seq %" PRId64
 			    ") does not match its hash: its content was changed",
 			    a.id, a.seq);
 		snprintf(prev, sizeof prev, "%s", a.hash);

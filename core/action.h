@@ -81,8 +81,13 @@ void irc_actions_free(struct irc_action *actions, size_t count);
 struct irc_verify_result {
 	bool ok;
 	int64_t checked;	/* actions whose hash was recomputed */
-	int64_t bad_action_id;	/* first action that does not match, or 0 */
-	int64_t bad_seq;	/* its sequence number in the case */
+	/*
+	 * First action that does not match and its sequence number in the
+	 * case; both 0 when the mismatch is in the case row's head or count
+	 * (the last actions were removed).
+	 */
+	int64_t bad_action_id;
+	int64_t bad_seq;
 	char head[IRC_HASH_HEX];/* hash of the last action, or the genesis */
 	char reason[256];	/* what did not match, when !ok */
 };

@@ -106,9 +106,9 @@ import json, sys
 c = json.load(sys.stdin)
 names = [p["name"] for p in c["phases"]]
 steps = [s for p in c["phases"] for s in p["steps"]]
-print(c["number"], ",".join(names), "actions" in c, c["chain"]["count"],
+print(c["number"], ",".join(names), len(c["actions"]), c["chain"]["count"],
       [s["state"] for s in steps if s["number"] == 2][0])')
-check "show json" "1 Prepare,Report,Assess,Respond,Learn,Evidence False 7 done" "$out"
+check "show json" "1 Prepare,Report,Assess,Respond,Learn,Evidence 7 7 done" "$out"
 
 # Stored text is sanitised on the terminal but kept as typed.
 esc=$(printf 'Title \033]0;pwned\007 end')
