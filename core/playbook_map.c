@@ -62,6 +62,12 @@ struct section {
 	int level;		/* level of the marker that opened it */
 };
 
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
 struct map {
 	struct irc_playbook *pb;
 	cmark_syntax_extension *tasklist;
@@ -73,6 +79,7 @@ struct map {
 	enum section_kind kind;	/* the kind in force, a deeper ref or outer's */
 	const char *group;	/* text of the marker that opened the group */
 	size_t ref;		/* index in pb->refs while kind is SECTION_REF */
+	struct buf *ref_bodies;	/* the text of each pb->refs entry, growing */
 	bool preamble;		/* no marker but the title read yet */
 	size_t intro;		/* index in pb->refs of the preamble's prose */
 	bool has_intro;
@@ -80,12 +87,6 @@ struct map {
 	/* The phase heading open now, to warn when it gets no steps. */
 	const struct marker *phase_marker;
 	size_t steps_at_phase;
-};
-
-struct buf {
-	char *data;
-	size_t len;
-	size_t cap;
 };
 
 static void
@@ -658,8 +659,11 @@ ref_new(struct map *m, const char *title, int line)
 	    sizeof *m->pb->refs);
 	ref = &m->pb->refs[m->pb->nrefs];
 	ref->title = irc_xstrdup(title[0] != '\0' ? title : "(untitled)");
-	ref->body = irc_xstrdup("");
+	ref->body = NULL;
 	ref->line = line;
+	m->ref_bodies = irc_xrealloc(m->ref_bodies, m->pb->nrefs + 1,
+	    sizeof *m->ref_bodies);
+	memset(&m->ref_bodies[m->pb->nrefs], 0, sizeof *m->ref_bodies);
 	return m->pb->nrefs++;
 }
 
@@ -670,23 +674,34 @@ ref_open(struct map *m, const struct marker *mk)
 	m->kind = SECTION_REF;
 }
 
+/* Appends block, as Markdown, to the body of reference pane index. */
 static void
 ref_append(struct map *m, size_t index, cmark_node *block)
 {
-	struct irc_pb_ref *ref = &m->pb->refs[index];
+	struct buf *body = &m->ref_bodies[index];
 	char *md = cmark_render_commonmark(block, CMARK_OPT_DEFAULT, 0);
-	char *joined;
 	size_t len = strlen(md);
 
 	while (len > 0 && md[len - 1] == '\n')
-		md[--len] = '\0';
-	if (ref->body[0] == '\0')
-		joined = irc_xstrdup(md);
-	else
-		joined = irc_xasprintf("%s\n\n%s", ref->body, md);
-	free(ref->body);
+		len--;
+	if (body->len > 0)
+		buf_add(body, "\n\n", 2);
+	buf_add(body, md, len);
 	free(md);
-	ref->body = joined;
+}
+
+/* Moves the reference bodies built while mapping into pb->refs. */
+static void
+ref_bodies_finish(struct map *m)
+{
+	for (size_t i = 0; i < m->pb->nrefs; i++) {
+		if (m->pb->refs[i].body == NULL)
+			m->pb->refs[i].body = buf_finish(&m->ref_bodies[i]);
+		else
+			free(m->ref_bodies[i].data);
+	}
+	free(m->ref_bodies);
+	m->ref_bodies = NULL;
 }
 
 static bool
@@ -966,6 +981,7 @@ irc_pb_map(struct irc_playbook *pb, const char *name, const char *md,
 		    irc_phase_name(IRC_PHASE_RESPOND));
 	}
 out:
+	ref_bodies_finish(&m);
 	for (size_t i = 0; i < m.nmarkers; i++)
 		free(m.markers[i].text);
 	free(m.markers);
