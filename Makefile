@@ -116,9 +116,11 @@ install: ircase
 	install -m 755 ircase $(DESTDIR)$(BINDIR)/ircase
 	install -m 644 playbooks/*.md $(DESTDIR)$(SHAREDIR)/playbooks/
 	install -m 644 man/ircase.1 $(DESTDIR)$(MANDIR)/man1/
+	install -D -m 644 man/ircase.conf.5 $(DESTDIR)$(MANDIR)/man5/ircase.conf.5
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ircase $(DESTDIR)$(MANDIR)/man1/ircase.1
+	rm -f $(DESTDIR)$(BINDIR)/ircase $(DESTDIR)$(MANDIR)/man1/ircase.1 \
+	    $(DESTDIR)$(MANDIR)/man5/ircase.conf.5
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
