@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <syslog.h>
 #include <openssl/evp.h>
 
 #include "action.h"
 #include "mem.h"
+#include "sanitize.h"
 #include "timeutil.h"
 
 /* Feeds one netstring field ("LEN:BYTES,") to the digest. */
@@ -102,6 +105,126 @@ column_dup(sqlite3_stmt *stmt, int col)
 	return irc_xstrdup(s != NULL ? (const char *)s : "");
 }
 
+/*
+ * Syslog copy of the log.  Each appended action is queued here and sent
+ * only when its transaction commits (irc_action_syslog_flush(), called by
+ * irc_db_commit() and irc_db_rollback()), so the log platform never holds
+ * an action that the database does not.
+ */
+struct syslog_pending {
+	struct irc_db *db;
+	char *line;
+	struct syslog_pending *next;
+};
+
+static struct syslog_pending *syslog_head, **syslog_tail = &syslog_head;
+
+/* Returns the facility named by $IRCASE_SYSLOG_FACILITY, -1 for "off". */
+static int
+syslog_facility(void)
+{
+	static const struct {
+		const char *name;
+		int facility;
+	} names[] = {
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+		{ "user", LOG_USER }, { "daemon", LOG_DAEMON },
+		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	};
+	const char *want = getenv("IRCASE_SYSLOG_FACILITY");
+
+	if (want == NULL || *want == '\0')
+		return LOG_LOCAL5;
+	if (strcasecmp(want, "off") == 0)
+		return -1;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(want, names[i].name) == 0)
+			return names[i].facility;
+	/* NOTE: an unknown name falls back to local5 without a warning. */
+	return LOG_LOCAL5;
+}
+
+/* Returns a JSON string of text with invalid UTF-8 replaced. */
+static json_t *
+syslog_text(const char *text)
+{
+	char *fixed = irc_utf8_repair(text, strlen(text), NULL);
+	json_t *v = json_string(fixed);
+
+	free(fixed);
+	return v;
+}
+
+char *
+irc_action_syslog_line(const struct irc_action *a, int64_t case_id,
+    const char *case_uuid)
+{
+	json_t *obj = json_object();
+	char *json, *line;
+
+	json_object_set_new(obj, "case", json_integer(case_id));
+	json_object_set_new(obj, "uuid", json_string(case_uuid));
+	json_object_set_new(obj, "action", json_integer(a->id));
+	json_object_set_new(obj, "seq", json_integer(a->seq));
+	json_object_set_new(obj, "time_us", json_integer(a->time_us));
+	json_object_set_new(obj, "kind", syslog_text(a->kind));
+	json_object_set_new(obj, "actor", syslog_text(a->actor));
+	json_object_set_new(obj, "origin", syslog_text(a->origin));
+	json_object_set_new(obj, "hash", json_string(a->hash));
+	json = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (json == NULL)
+		abort();
+	line = irc_xasprintf("%s %s", IRC_SYSLOG_TAG, json);
+	free(json);
+	return line;
+}
+
+static void
+syslog_queue(struct irc_db *db, const struct irc_action *a, int64_t case_id,
+    const char *case_uuid)
+{
+	struct syslog_pending *p;
+
+	if (syslog_facility() < 0)
+		return;
+	p = irc_xcalloc(1, sizeof *p);
+	p->db = db;
+	p->line = irc_action_syslog_line(a, case_id, case_uuid);
+	*syslog_tail = p;
+	syslog_tail = &p->next;
+}
+
+void
+irc_action_syslog_flush(struct irc_db *db, bool committed)
+{
+	static bool opened;
+	struct syslog_pending **pp = &syslog_head, *p;
+	int facility = syslog_facility();
+
+	while ((p = *pp) != NULL) {
+		if (p->db != db) {
+			pp = &p->next;
+			continue;
+		}
+		if (committed && facility >= 0) {
+			if (!opened) {
+				openlog("ircase", LOG_PID | LOG_NDELAY, facility);
+				opened = true;
+			}
+			syslog(facility | LOG_INFO, "%s", p->line);
+		}
+		*pp = p->next;
+		free(p->line);
+		free(p);
+	}
+	syslog_tail = pp;
+}
+
 enum irc_status
 irc_action_append(struct irc_db *db, int64_t case_id, int step_seq,
     const struct irc_actor *actor, const char *kind, json_t *body,
@@ -189,6 +312,7 @@ irc_action_append(struct irc_db *db, int64_t case_id, int step_seq,
 	a.id = sqlite3_last_insert_rowid(h);
 	sqlite3_finalize(stmt);
 	stmt = NULL;
+	syslog_queue(db, &a, case_id, uuid);
 
 	if (sqlite3_prepare_v2(h, "UPDATE \"case\" SET head_hash = ?,"
 	    " action_count = ? WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK) {
@@ -216,18 +340,34 @@ static const char action_columns[] =
     "SELECT id, case_id, seq, coalesce(step_seq, 0), time_us, actor, origin,"
     " kind, body, prev_hash, hash FROM action";
 
-static void
-action_from_row(sqlite3_stmt *stmt, struct irc_action *a)
+/* Returns a text column without copying it, "" for NULL. */
+static char *
+column_borrow(sqlite3_stmt *stmt, int col)
 {
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	return (char *)(s != NULL ? (const char *)s : "");
+}
+
+/*
+ * Fills a from a row of action_columns.  With borrow, its strings point
+ * into the statement instead of being copied.
+ */
+static void
+action_from_row(sqlite3_stmt *stmt, struct irc_action *a, bool borrow)
+{
+	char *(*text)(sqlite3_stmt *, int) = borrow ? column_borrow :
+	    column_dup;
+
 	a->id = sqlite3_column_int64(stmt, 0);
 	a->case_id = sqlite3_column_int64(stmt, 1);
 	a->seq = sqlite3_column_int64(stmt, 2);
 	a->step_seq = sqlite3_column_int(stmt, 3);
 	a->time_us = sqlite3_column_int64(stmt, 4);
-	a->actor = column_dup(stmt, 5);
-	a->origin = column_dup(stmt, 6);
-	a->kind = column_dup(stmt, 7);
-	a->body = column_dup(stmt, 8);
+	a->actor = text(stmt, 5);
+	a->origin = text(stmt, 6);
+	a->kind = text(stmt, 7);
+	a->body = text(stmt, 8);
 	copy_hash(a->prev_hash, stmt, 9);
 	copy_hash(a->hash, stmt, 10);
 }
@@ -258,7 +398,7 @@ irc_actions_load(struct irc_db *db, int64_t case_id, struct irc_action **out,
 			list = irc_xrealloc(list, cap, sizeof *list);
 		}
 		memset(&list[n], 0, sizeof list[n]);
-		action_from_row(stmt, &list[n++]);
+		action_from_row(stmt, &list[n++], false);
 	}
 	if (rc != SQLITE_DONE) {
 		st = irc_db_fail(db, err, "cannot read actions");
@@ -302,15 +442,66 @@ verify_mismatch(struct irc_verify_result *r, const struct irc_action *a,
 	va_end(ap);
 }
 
+void
+irc_chain_walk_start(struct irc_chain_walk *w, const char *case_uuid)
+{
+	memset(w, 0, sizeof *w);
+	snprintf(w->uuid, sizeof w->uuid, "%s", case_uuid);
+	snprintf(w->prev, sizeof w->prev, "%s", IRC_CHAIN_GENESIS);
+	w->want_seq = 1;
+	w->result.ok = true;
+}
+
+void
+irc_chain_walk_add(struct irc_chain_walk *w, const struct irc_action *a)
+{
+	struct irc_verify_result *r = &w->result;
+	char expect[IRC_HASH_HEX];
+
+	if (a->seq != w->want_seq)
+		verify_mismatch(r, a, "action id %" PRId64 " has sequence "
+		    "number %" PRId64 " where %" PRId64 " was expected",
+		    a->id, a->seq, w->want_seq);
+	else if (strcmp(a->prev_hash, w->prev) != 0)
+		verify_mismatch(r, a, "action id %" PRId64 " (seq %" PRId64
+		    ") does not follow the previous action's hash: an "
+		    "action before it was removed or changed", a->id, a->seq);
+	irc_action_hash(a, w->uuid, expect);
+	if (strcmp(expect, a->hash) != 0)
+		verify_mismatch(r, a, "action id %" PRId64 " (seq %" PRId64
+		    ") does not match its hash: its content was changed",
+		    a->id, a->seq);
+	snprintf(w->prev, sizeof w->prev, "%s", a->hash);
+	w->want_seq++;
+	r->checked++;
+}
+
+void
+irc_chain_walk_finish(struct irc_chain_walk *w, int64_t case_id,
+    const char *stored_head, int64_t stored_count)
+{
+	struct irc_verify_result *r = &w->result;
+
+	snprintf(r->head, sizeof r->head, "%s", w->prev);
+	if (r->checked != stored_count)
+		verify_mismatch(r, NULL, "case %" PRId64 " records %" PRId64
+		    " actions but %" PRId64 " were found", case_id, stored_count,
+		    r->checked);
+	else if (strcmp(stored_head, w->prev) != 0)
+		verify_mismatch(r, NULL, "case %" PRId64 " records chain head %.12s"
+		    " but the last action's hash is %.12s", case_id, stored_head,
+		    w->prev);
+}
+
 enum irc_status
 irc_chain_verify(struct irc_db *db, int64_t case_id,
     struct irc_verify_result *r, struct irc_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	char *sql = NULL;
-	char uuid[37], head[IRC_HASH_HEX], expect[IRC_HASH_HEX];
-	char prev[IRC_HASH_HEX] = IRC_CHAIN_GENESIS;
-	int64_t stored_count, want_seq = 1;
+	char uuid[37], head[IRC_HASH_HEX];
+	int64_t stored_count;
+	struct irc_chain_walk walk;
 	struct irc_action a;
 	enum irc_status st = IRC_OK;
 	int rc;
@@ -351,41 +542,78 @@ irc_chain_verify(struct irc_db *db, int64_t case_id,
 		goto out;
 	}
 	sqlite3_bind_int64(stmt, 1, case_id);
+	irc_chain_walk_start(&walk, uuid);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&a, 0, sizeof a);
-		action_from_row(stmt, &a);
-		if (a.seq != want_seq)
-			verify_mismatch(r, &a, "action id %" PRId64 " has sequence "
-			    "number %" PRId64 " where %" PRId64 " was expected",
-			    a.id, a.seq, want_seq);
-		else if (strcmp(a.prev_hash, prev) != 0)
-			verify_mismatch(r, &a, "action id %" PRId64 " (seq %" PRId64
-			    ") does not follow the previous action's hash: an "
-			    "action before it was removed or changed", a.id, a.seq);
-		irc_action_hash(&a, uuid, expect);
-		if (strcmp(expect, a.hash) != 0)
-			verify_mismatch(r, &a, "action id %" PRId64 " (seq %" PRId64
-			    ") does not match its hash: its content was changed",
-			    a.id, a.seq);
-		snprintf(prev, sizeof prev, "%s", a.hash);
-		want_seq++;
-		r->checked++;
+		action_from_row(stmt, &a, false);
+		irc_chain_walk_add(&walk, &a);
 		irc_action_clear(&a);
 	}
 	if (rc != SQLITE_DONE) {
 		st = irc_db_fail(db, err, "cannot read actions");
 		goto out;
 	}
-	snprintf(r->head, sizeof r->head, "%s", prev);
-	if (r->checked != stored_count)
-		verify_mismatch(r, NULL, "case %" PRId64 " records %" PRId64
-		    " actions but %" PRId64 " were found", case_id, stored_count,
-		    r->checked);
-	else if (strcmp(head, prev) != 0)
-		verify_mismatch(r, NULL, "case %" PRId64 " records chain head %.12s"
-		    " but the last action's hash is %.12s", case_id, head, prev);
+	irc_chain_walk_finish(&walk, case_id, head, stored_count);
+	*r = walk.result;
 out:
 	sqlite3_finalize(stmt);
 	free(sql);
 	return st;
+}
+
+struct irc_action_iter {
+	struct irc_db *db;
+	sqlite3_stmt *stmt;
+	struct irc_action row;	/* borrows the statement's column text */
+};
+
+enum irc_status
+irc_action_iter_open(struct irc_db *db, int64_t case_id,
+    struct irc_action_iter **out, struct irc_error *err)
+{
+	struct irc_action_iter *it;
+	char *sql = irc_xasprintf("%s WHERE case_id = ? ORDER BY seq, id",
+	    action_columns);
+
+	*out = NULL;
+	it = irc_xcalloc(1, sizeof *it);
+	it->db = db;
+	if (sqlite3_prepare_v2(irc_db_handle(db), sql, -1, &it->stmt, NULL) !=
+	    SQLITE_OK) {
+		free(sql);
+		irc_action_iter_close(it);
+		return irc_db_fail(db, err, "cannot read actions");
+	}
+	free(sql);
+	sqlite3_bind_int64(it->stmt, 1, case_id);
+	*out = it;
+	return IRC_OK;
+}
+
+enum irc_status
+irc_action_iter_next(struct irc_action_iter *it,
+    const struct irc_action **action, struct irc_error *err)
+{
+	struct irc_action *a = &it->row;
+	sqlite3_stmt *stmt = it->stmt;
+	int rc;
+
+	*action = NULL;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		return IRC_OK;
+	if (rc != SQLITE_ROW)
+		return irc_db_fail(it->db, err, "cannot read actions");
+	action_from_row(stmt, a, true);
+	*action = a;
+	return IRC_OK;
+}
+
+void
+irc_action_iter_close(struct irc_action_iter *it)
+{
+	if (it == NULL)
+		return;
+	sqlite3_finalize(it->stmt);
+	free(it);
 }

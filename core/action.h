@@ -101,4 +101,60 @@ struct irc_verify_result {
 enum irc_status irc_chain_verify(struct irc_db *db, int64_t case_id,
     struct irc_verify_result *result, struct irc_error *err);
 
+/*
+ * Checks a chain one action at a time, for callers that stream actions
+ * (exports, packs) instead of reading them from the database.  Start with
+ * the case's uuid, add each action in chain order, then finish with the
+ * head and count stored on the case; result then holds what
+ * irc_chain_verify() would report.
+ */
+struct irc_chain_walk {
+	char uuid[37];
+	char prev[IRC_HASH_HEX];
+	int64_t want_seq;
+	struct irc_verify_result result;
+};
+
+void irc_chain_walk_start(struct irc_chain_walk *walk, const char *case_uuid);
+void irc_chain_walk_add(struct irc_chain_walk *walk,
+    const struct irc_action *action);
+void irc_chain_walk_finish(struct irc_chain_walk *walk, int64_t case_id,
+    const char *stored_head, int64_t stored_count);
+
+/*
+ * Reads the actions of a case one row at a time, in chain order, so a log
+ * of any length is read in constant memory.  irc_action_iter_next() sets
+ * *action to the next row, or to NULL after the last one; the strings in
+ * it are borrowed from the statement and stay valid only until the next
+ * call (never pass it to irc_action_clear()).  Close with
+ * irc_action_iter_close().
+ */
+struct irc_action_iter;
+
+enum irc_status irc_action_iter_open(struct irc_db *db, int64_t case_id,
+    struct irc_action_iter **out, struct irc_error *err);
+enum irc_status irc_action_iter_next(struct irc_action_iter *it,
+    const struct irc_action **action, struct irc_error *err);
+void irc_action_iter_close(struct irc_action_iter *it);
+
+/* Word that starts every syslog line that ircase writes for an action. */
+#define IRC_SYSLOG_TAG "ircase-action"
+
+/*
+ * Returns the syslog line for an action (caller frees): IRC_SYSLOG_TAG, a
+ * space and a compact JSON object with the keys case, uuid, action, seq,
+ * time_us, kind, actor, origin and hash, in that order, all ASCII.
+ */
+char *irc_action_syslog_line(const struct irc_action *action,
+    int64_t case_id, const char *case_uuid);
+
+/*
+ * Sends the syslog lines queued by irc_action_append() on db since the
+ * last call when committed is true, and drops them when the transaction
+ * was rolled back.  irc_db_commit() and irc_db_rollback() call it.  The
+ * facility is $IRCASE_SYSLOG_FACILITY (local0-local7, user, daemon, auth,
+ * authpriv), local5 by default; "off" sends nothing.
+ */
+void irc_action_syslog_flush(struct irc_db *db, bool committed);
+
 #endif

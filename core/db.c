@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "db.h"
 #include "mem.h"
 
@@ -177,6 +178,8 @@ irc_db_commit(struct irc_db *db, struct irc_error *err)
 
 	if (st != IRC_OK)
 		irc_db_rollback(db);
+	else
+		irc_action_syslog_flush(db, true);
 	return st;
 }
 
@@ -185,6 +188,7 @@ irc_db_rollback(struct irc_db *db)
 {
 	if (!sqlite3_get_autocommit(db->handle))
 		sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+	irc_action_syslog_flush(db, false);
 }
 
 /* Runs a query that returns one integer; returns fallback on any error. */
@@ -363,6 +367,7 @@ irc_db_close(struct irc_db *db)
 {
 	if (db == NULL)
 		return;
+	irc_action_syslog_flush(db, false);
 	sqlite3_close_v2(db->handle);
 	free(db->path);
 	free(db);

@@ -116,3 +116,30 @@ irc_sanitize_str(const char *text, int flags)
 		return irc_xstrdup("");
 	return irc_sanitize(text, strlen(text), flags);
 }
+
+char *
+irc_utf8_repair(const char *text, size_t len, size_t *replaced)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t o = 0, i = 0, n, count = 0;
+	char *out = irc_xmalloc(len * 3 + 1);
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			count++;
+			continue;
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	if (replaced != NULL)
+		*replaced += count;
+	return out;
+}

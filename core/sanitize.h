@@ -35,4 +35,12 @@ char *irc_sanitize_str(const char *text, int flags);
  */
 size_t irc_utf8_invalid_at(const char *text, size_t len);
 
+/*
+ * Returns a copy of text (caller frees) in which every byte that is not
+ * part of a valid UTF-8 sequence is replaced with U+FFFD, and adds the
+ * number of replaced bytes to *replaced when it is not NULL.  Everything
+ * else, controls included, is kept as it is.
+ */
+char *irc_utf8_repair(const char *text, size_t len, size_t *replaced);
+
 #endif
