@@ -131,7 +131,7 @@ migrate_from_empty(void **state)
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name IN ('case', 'playbook_snapshot', 'step', 'action')"), 4);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'trigger'"), 2);
+	    " WHERE type = 'trigger' AND tbl_name = 'action'"), 2);
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 
