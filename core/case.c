@@ -508,11 +508,12 @@ irc_case_step_set(struct irc_db *db, int64_t case_id, int seq,
 	}
 
 	/*
-	 * started_at keeps the first time the step left pending; done_at is
-	 * the time it was last closed, cleared when it is reopened.
+	 * started_at keeps the first time the step became active, so a step
+	 * closed straight from pending has none; done_at is the time it was
+	 * last closed, cleared when it is reopened.
 	 */
 	if ((st = case_prepare(db, "UPDATE step SET state = ?1,"
-	    " started_at = CASE WHEN ?1 <> 'pending' THEN"
+	    " started_at = CASE WHEN ?1 = 'active' THEN"
 	    "  coalesce(started_at, ?2) ELSE started_at END,"
 	    " done_at = CASE WHEN ?1 IN ('done', 'skipped', 'not_applicable')"
 	    "  THEN ?2 ELSE NULL END"

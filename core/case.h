@@ -92,7 +92,7 @@ struct irc_step *irc_case_step(struct irc_case *c, int seq);
  * Sets the state of step seq and records a "step.state" action with the
  * old and new state and the optional note.  Setting the state a step
  * already has is IRC_ERR_INVALID.  started_at is set the first time a step
- * leaves pending, done_at when it is closed.
+ * becomes active, done_at when it is closed.
  */
 enum irc_status irc_case_step_set(struct irc_db *db, int64_t case_id,
     int seq, enum irc_step_state state, const char *note,

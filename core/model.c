@@ -100,6 +100,12 @@ irc_step_state_parse(const char *word, enum irc_step_state *out)
 	return false;
 }
 
+/*
+ * Space moves a step forward through pending, active and done, and from
+ * any closed state back to pending.  Skipping and "not applicable" have
+ * their own keys, so one press too many never turns finished work into a
+ * skipped step.
+ */
 enum irc_step_state
 irc_step_state_next(enum irc_step_state state)
 {
@@ -108,10 +114,6 @@ irc_step_state_next(enum irc_step_state state)
 		return IRC_STEP_ACTIVE;
 	case IRC_STEP_ACTIVE:
 		return IRC_STEP_DONE;
-	case IRC_STEP_DONE:
-		return IRC_STEP_SKIPPED;
-	case IRC_STEP_SKIPPED:
-		return IRC_STEP_NA;
 	default:
 		return IRC_STEP_PENDING;
 	}

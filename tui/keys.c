@@ -40,7 +40,7 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom of the focused pane" },
 	{ TUI_CTX_CASE, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "focus the selected step's text to scroll it; again to return to the steps" },
 	{ TUI_CTX_CASE, TUI_ACT_FOCUS, { '\t' }, "Tab", "focus the next pane: steps, step text, timeline" },
-	{ TUI_CTX_CASE, TUI_ACT_STEP_NEXT, { ' ' }, "Space", "move the selected step to its next state: pending, active, done" },
+	{ TUI_CTX_CASE, TUI_ACT_STEP_NEXT, { ' ' }, "Space", "move the selected step on: pending, active, done, then back to pending" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_DONE, { 'x' }, "x", "mark the selected step done" },
 	{ TUI_CTX_CASE, TUI_ACT_NOTE, { 'n' }, "n", "add a note about the selected step" },
 	{ TUI_CTX_CASE, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
