@@ -10,6 +10,7 @@
 
 #include "case.h"
 #include "mem.h"
+#include "record.h"
 #include "sanitize.h"
 #include "timeutil.h"
 
@@ -40,20 +41,7 @@ static enum irc_status
 case_check_text(const char *what, const char *text, size_t max,
     struct irc_error *err)
 {
-	size_t len = text != NULL ? strlen(text) : 0, bad;
-
-	if (len == 0 || strspn(text, " \t\n") == len)
-		return irc_fail(err, IRC_ERR_INVALID, "the %s is empty; "
-		    "type some text", what);
-	if (len > max)
-		return irc_fail(err, IRC_ERR_INVALID, "the %s is %zu bytes, "
-		    "over the limit of %zu; shorten it", what, len, max);
-	bad = irc_utf8_invalid_at(text, len);
-	if (bad != len)
-		return irc_fail(err, IRC_ERR_INVALID, "the %s is not valid UTF-8 "
-		    "(byte %zu); set a UTF-8 locale and type it again", what,
-		    bad + 1);
-	return IRC_OK;
+	return irc_record_check_text(what, text, max, err);
 }
 
 static enum irc_status
@@ -354,9 +342,10 @@ case_load_steps(struct irc_db *db, struct irc_case *c, struct irc_error *err)
 	return st;
 }
 
-enum irc_status
-irc_case_load(struct irc_db *db, int64_t case_id, struct irc_case **out,
-    struct irc_error *err)
+/* Loads a case with its steps, and with its actions when with_actions. */
+static enum irc_status
+case_load(struct irc_db *db, int64_t case_id, bool with_actions,
+    struct irc_case **out, struct irc_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	struct irc_case *c = NULL;
@@ -394,7 +383,9 @@ irc_case_load(struct irc_db *db, int64_t case_id, struct irc_case **out,
 
 	if ((st = case_load_steps(db, c, err)) != IRC_OK)
 		goto out;
-	st = irc_actions_load(db, case_id, &c->actions, &c->nactions, err);
+	if (with_actions)
+		st = irc_actions_load(db, case_id, &c->actions, &c->nactions,
+		    err);
 out:
 	sqlite3_finalize(stmt);
 	free(sql);
@@ -403,6 +394,20 @@ out:
 	else
 		*out = c;
 	return st;
+}
+
+enum irc_status
+irc_case_load(struct irc_db *db, int64_t case_id, struct irc_case **out,
+    struct irc_error *err)
+{
+	return case_load(db, case_id, true, out, err);
+}
+
+enum irc_status
+irc_case_load_meta(struct irc_db *db, int64_t case_id, struct irc_case **out,
+    struct irc_error *err)
+{
+	return case_load(db, case_id, false, out, err);
 }
 
 void
@@ -465,22 +470,7 @@ case_step_state(struct irc_db *db, int64_t case_id, int seq,
 static enum irc_status
 case_must_exist(struct irc_db *db, int64_t case_id, struct irc_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum irc_status st;
-	int rc;
-
-	if ((st = case_prepare(db, "SELECT 1 FROM \"case\" WHERE id = ?", &stmt,
-	    err)) != IRC_OK)
-		return st;
-	sqlite3_bind_int64(stmt, 1, case_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE)
-		st = irc_fail(err, IRC_ERR_NOT_FOUND, "no case %" PRId64
-		    "; run 'ircase list' to see case numbers", case_id);
-	else if (rc != SQLITE_ROW)
-		st = irc_db_fail(db, err, "cannot read the case");
-	sqlite3_finalize(stmt);
-	return st;
+	return irc_record_case_exists(db, case_id, err);
 }
 
 enum irc_status
