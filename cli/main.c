@@ -29,6 +29,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "Write a case with its whole action log." },
 	{ "verify", cmd_verify, "[CASE...]",
 	    "Check the hash chain of the given cases, or of every case." },
+	{ "evidence", cmd_evidence, "add|transfer|list|check CASE ...",
+	    "Record evidence files with SHA-256, their custody, and check them." },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -69,4 +69,16 @@ else
 	skip "export escapes non-ASCII on a terminal" "script is not installed"
 fi
 
+# evidence list --json: one object per item, custody transfers inside.
+printf 'abc' >"$T/item.bin"
+"$IRCASE" evidence add 1 "$T/item.bin" >/dev/null
+"$IRCASE" evidence transfer 1 1 --from "$(id -un)" --to bob --purpose lab \
+    >/dev/null
+"$IRCASE" evidence list 1 --json >"$T/evidence.json"
+check "evidence keys" \
+    "number name path size sha256 description location holder added_by added_at custody" \
+    "$(keys 'print(" ".join(d[0]))' <"$T/evidence.json")"
+check "evidence custody keys" "at from to purpose seal recorded_by recorded_at" \
+    "$(keys 'print(" ".join(d[0]["custody"][0]))' <"$T/evidence.json")"
+
 echo "1..$_tap_n"
