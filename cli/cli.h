@@ -57,6 +57,7 @@ int cmd_step(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_evidence(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_observable(struct cli_ctx *ctx, int argc, char **argv);
 
 /*
  * Resolves the database path (--db, $IRCASE_DB, XDG) and opens it in the

@@ -31,6 +31,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "Check the hash chain of the given cases, or of every case." },
 	{ "evidence", cmd_evidence, "add|transfer|list|check CASE ...",
 	    "Record evidence files with SHA-256, their custody, and check them." },
+	{ "observable", cmd_observable, "add|list CASE ...",
+	    "Record observables (IP, domain, URL, hash, ...) and list them." },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -81,4 +81,12 @@ check "evidence keys" \
 check "evidence custody keys" "at from to purpose seal recorded_by recorded_at" \
     "$(keys 'print(" ".join(d[0]["custody"][0]))' <"$T/evidence.json")"
 
+# observable list --json: one object per observable.
+"$IRCASE" observable add 1 ip 192.0.2.7 --tag c2 >/dev/null
+check "observable keys" "number type value tlp ioc tags added_by added_at" \
+    "$(keys 'print(" ".join(d[0]))' <<EOS
+$("$IRCASE" observable list 1 --json)
+EOS
+)"
+
 echo "1..$_tap_n"

@@ -22,7 +22,7 @@ struct case_fixture {
 static const char case_fixture_playbook[] =
     "# Respond\n\n- [ ] Isolate the host\n- [ ] Reset passwords\n";
 
-static int
+static inline int
 case_fixture_setup(void **state)
 {
 	struct case_fixture *f = calloc(1, sizeof *f);
@@ -43,7 +43,7 @@ case_fixture_setup(void **state)
 	return 0;
 }
 
-static int
+static inline int
 case_fixture_teardown(void **state)
 {
 	struct case_fixture *f = *state;
@@ -58,7 +58,7 @@ case_fixture_teardown(void **state)
 }
 
 /* Runs a query that returns one integer, or -1 when it returns no row. */
-static int64_t
+static inline int64_t
 case_fixture_int(struct case_fixture *f, const char *sql)
 {
 	sqlite3_stmt *stmt;
@@ -73,7 +73,7 @@ case_fixture_int(struct case_fixture *f, const char *sql)
 }
 
 /* Writes len bytes of text to dir/name and returns the path (caller frees). */
-static char *
+static inline char *
 case_fixture_file(struct case_fixture *f, const char *name, const char *text,
     size_t len)
 {
