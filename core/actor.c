@@ -43,4 +43,14 @@ irc_actor_current(struct irc_actor *actor)
 		snprintf(actor->login, sizeof actor->login, "uid:%lu",
 		    (unsigned long)uid);
 	actor_ssh_origin(actor->origin, sizeof actor->origin);
+#ifdef IRC_TEST_BUILD
+	/*
+	 * Test builds only: IRCASE_TEST_LOGIN stands in for a second
+	 * responder, so tests can approve a step as someone else.
+	 */
+	const char *login = getenv("IRCASE_TEST_LOGIN");
+
+	if (login != NULL && *login != '\0' && strlen(login) < sizeof actor->login)
+		snprintf(actor->login, sizeof actor->login, "%s", login);
+#endif
 }

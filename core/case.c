@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "case.h"
+#include "lifecycle.h"
 #include "mem.h"
 #include "record.h"
 #include "sanitize.h"
@@ -100,12 +101,14 @@ case_store_steps(struct irc_db *db, int64_t case_id,
 	sqlite3_stmt *stmt = NULL;
 	enum irc_status st;
 	int seq = 0;
+	size_t napproval = 0, title_len;
+	char **approval = irc_pb_approval_titles(pb, &napproval);
 
 	st = case_prepare(db, "INSERT INTO step (case_id, seq, phase, ord, grp,"
-	    " title, body, state, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    &stmt, err);
+	    " title, body, state, line, requires_approval)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err);
 	if (st != IRC_OK)
-		return st;
+		goto out;
 	for (int p = 0; p < IRC_PHASE_COUNT; p++) {
 		const struct irc_pb_phase *ph = &pb->phases[p];
 
@@ -123,7 +126,10 @@ case_store_steps(struct irc_db *db, int64_t case_id,
 				    SQLITE_STATIC);
 			else
 				sqlite3_bind_null(stmt, 5);
-			sqlite3_bind_text(stmt, 6, s->title, -1, SQLITE_STATIC);
+			sqlite3_bind_int(stmt, 10, irc_pb_step_approval(s->title,
+			    approval, napproval, &title_len));
+			sqlite3_bind_text(stmt, 6, s->title, (int)title_len,
+			    SQLITE_STATIC);
 			sqlite3_bind_text(stmt, 7, s->body ? s->body : "", -1,
 			    SQLITE_STATIC);
 			/*
@@ -140,11 +146,28 @@ case_store_steps(struct irc_db *db, int64_t case_id,
 	}
 out:
 	sqlite3_finalize(stmt);
+	irc_strings_free(approval, napproval);
 	return st;
 }
 
 enum irc_status
 irc_case_create(struct irc_db *db, const struct irc_playbook *pb,
+    const char *title, int severity, const struct irc_actor *actor,
+    int64_t *case_id, struct irc_error *err)
+{
+	enum irc_status st;
+
+	if ((st = irc_db_begin(db, err)) != IRC_OK)
+		return st;
+	st = irc_case_create_tx(db, pb, title, severity, actor, case_id, err);
+	if (st == IRC_OK)
+		return irc_db_commit(db, err);
+	irc_db_rollback(db);
+	return st;
+}
+
+enum irc_status
+irc_case_create_tx(struct irc_db *db, const struct irc_playbook *pb,
     const char *title, int severity, const struct irc_actor *actor,
     int64_t *case_id, struct irc_error *err)
 {
@@ -161,8 +184,6 @@ irc_case_create(struct irc_db *db, const struct irc_playbook *pb,
 		return irc_fail(err, IRC_ERR_INVALID, "severity %d is out of "
 		    "range; use 1 (low) to 4 (critical)", severity);
 	if ((st = case_uuid(uuid, err)) != IRC_OK)
-		return st;
-	if ((st = irc_db_begin(db, err)) != IRC_OK)
 		return st;
 	if ((st = case_store_snapshot(db, pb, now, &snapshot, err)) != IRC_OK)
 		goto out;
@@ -198,14 +219,10 @@ irc_case_create(struct irc_db *db, const struct irc_playbook *pb,
 	if ((st = irc_action_append(db, id, 0, actor, "case.open", body, NULL,
 	    err)) != IRC_OK)
 		goto out;
-	st = irc_db_commit(db, err);
-	if (st == IRC_OK)
-		*case_id = id;
+	*case_id = id;
 out:
 	sqlite3_finalize(stmt);
 	json_decref(body);
-	if (st != IRC_OK)
-		irc_db_rollback(db);
 	return st;
 }
 
@@ -307,7 +324,8 @@ case_load_steps(struct irc_db *db, struct irc_case *c, struct irc_error *err)
 	int rc;
 
 	if ((st = case_prepare(db, "SELECT id, seq, phase, ord, grp, title, body,"
-	    " state, coalesce(started_at, 0), coalesce(done_at, 0), line"
+	    " state, coalesce(started_at, 0), coalesce(done_at, 0), line,"
+	    " requires_approval, approval_requested_by"
 	    " FROM step WHERE case_id = ? ORDER BY seq", &stmt, err)) != IRC_OK)
 		return st;
 	sqlite3_bind_int64(stmt, 1, c->sum.id);
@@ -335,6 +353,8 @@ case_load_steps(struct irc_db *db, struct irc_case *c, struct irc_error *err)
 		s->started_at = sqlite3_column_int64(stmt, 8);
 		s->done_at = sqlite3_column_int64(stmt, 9);
 		s->line = sqlite3_column_int(stmt, 10);
+		s->requires_approval = sqlite3_column_int(stmt, 11) != 0;
+		s->approval_requested_by = col_dup_null(stmt, 12);
 	}
 	if (rc != SQLITE_DONE)
 		st = irc_db_fail(db, err, "cannot read steps");
@@ -423,6 +443,7 @@ irc_case_free(struct irc_case *c)
 		free(c->steps[i].grp);
 		free(c->steps[i].title);
 		free(c->steps[i].body);
+		free(c->steps[i].approval_requested_by);
 	}
 	free(c->steps);
 	irc_actions_free(c->actions, c->nactions);
@@ -496,6 +517,18 @@ irc_case_step_set(struct irc_db *db, int64_t case_id, int seq,
 		    " is already %s", seq, case_id, irc_step_state_key(state));
 		goto out;
 	}
+	if (state == IRC_STEP_DONE) {
+		bool handled = false;
+
+		/* A step that needs approval is done only once a second responder confirms. */
+		if ((st = irc_step_approval_gate(db, case_id, seq, actor,
+		    &handled, err)) != IRC_OK)
+			goto out;
+		if (handled) {
+			st = irc_db_commit(db, err);
+			goto out;
+		}
+	}
 
 	/*
 	 * started_at keeps the first time the step became active, so a step
@@ -503,6 +536,7 @@ irc_case_step_set(struct irc_db *db, int64_t case_id, int seq,
 	 * last closed, cleared when it is reopened.
 	 */
 	if ((st = case_prepare(db, "UPDATE step SET state = ?1,"
+	    " approval_requested_by = NULL,"
 	    " started_at = CASE WHEN ?1 = 'active' THEN"
 	    "  coalesce(started_at, ?2) ELSE started_at END,"
 	    " done_at = CASE WHEN ?1 IN ('done', 'skipped', 'not_applicable')"

@@ -42,6 +42,8 @@ struct irc_step {
 	int64_t started_at;	/* 0 when never started */
 	int64_t done_at;	/* 0 when not closed */
 	int line;		/* source line in the playbook snapshot */
+	bool requires_approval;	/* done only when a second responder confirms */
+	char *approval_requested_by;	/* login awaiting approval, or NULL */
 };
 
 struct irc_case {
@@ -69,6 +71,14 @@ enum irc_status irc_case_create(struct irc_db *db,
     const struct irc_actor *actor, int64_t *case_id, struct irc_error *err);
 
 /*
+ * As irc_case_create(), inside the caller's transaction, for callers that
+ * record more in the same commit (a promoted weakness report).
+ */
+enum irc_status irc_case_create_tx(struct irc_db *db,
+    const struct irc_playbook *pb, const char *title, int severity,
+    const struct irc_actor *actor, int64_t *case_id, struct irc_error *err);
+
+/*
  * Lists every case, newest first.  The caller frees *out with
  * irc_case_summaries_free().
  */
@@ -90,7 +100,9 @@ struct irc_step *irc_case_step(struct irc_case *c, int seq);
 
 /*
  * Sets the state of step seq and records a "step.state" action with the
- * old and new state and the optional note.  Setting the state a step
+ * old and new state and the optional note.  Marking done a step that
+ * requires approval records an approval request instead, or approves it
+ * when another responder requested it (irc_step_approval_gate()).  Setting the state a step
  * already has is IRC_ERR_INVALID.  started_at is set the first time a step
  * becomes active, done_at when it is closed.
  */

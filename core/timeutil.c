@@ -13,7 +13,19 @@ int64_t
 irc_now_us(void)
 {
 	struct timespec ts;
+#ifdef IRC_TEST_BUILD
+	/*
+	 * Test builds only: IRCASE_TEST_NOW (RFC 3339 or local time as
+	 * irc_time_parse() reads it) fixes the clock, so tests can check
+	 * deadlines and metrics.  Release builds never read it.
+	 */
+	const char *fixed = getenv("IRCASE_TEST_NOW");
+	int64_t t;
 
+	if (fixed != NULL && *fixed != '\0' &&
+	    irc_time_parse(fixed, &t, NULL, NULL) == IRC_OK)
+		return t;
+#endif
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
