@@ -15,6 +15,7 @@
 #include "action.h"
 #include "mem.h"
 #include "sanitize.h"
+#include "sync.h"
 #include "timeutil.h"
 
 /* Feeds one netstring field ("LEN:BYTES,") to the digest. */
@@ -312,6 +313,9 @@ irc_action_append(struct irc_db *db, int64_t case_id, int step_seq,
 	a.id = sqlite3_last_insert_rowid(h);
 	sqlite3_finalize(stmt);
 	stmt = NULL;
+	if ((st = irc_sync_outbox_add(db, case_id, a.id, a.actor, a.kind,
+	    err)) != IRC_OK)
+		goto out;
 	syslog_queue(db, &a, case_id, uuid);
 
 	if (sqlite3_prepare_v2(h, "UPDATE \"case\" SET head_hash = ?,"

@@ -233,6 +233,48 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER weakness_no_delete BEFORE DELETE ON weakness"
 	"  BEGIN SELECT RAISE(ABORT, 'the weakness register is append-only');"
 	"  END;",
+	/*
+	 * 4: TheHive sync: the outbox of actions to send, with the ones
+	 * already written queued, remote ids and each case's sync state.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES \"case\"(id),"
+	"  action_id INTEGER NOT NULL UNIQUE REFERENCES action(id),"
+	"  target TEXT NOT NULL CHECK (target IN ('production', 'drill')),"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
+	"    'sending', 'done', 'failed')),"
+	"  uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1)),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  updated_at INTEGER);"
+	"CREATE INDEX outbox_case_state ON outbox (case_id, state);"
+	"INSERT INTO outbox (case_id, action_id, target)"
+	"  SELECT a.case_id, a.id, CASE c.kind WHEN 'drill' THEN 'drill'"
+	"    ELSE 'production' END"
+	"  FROM action a JOIN \"case\" c ON c.id = a.case_id"
+	"  WHERE a.actor NOT LIKE 'thehive:%' AND a.kind NOT LIKE 'sync.%'"
+	"  ORDER BY a.id;"
+	"CREATE TABLE remote_map ("
+	"  target TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('case', 'task', 'case_log',"
+	"    'log', 'observable', 'pulled')),"
+	"  local_id INTEGER NOT NULL,"
+	"  remote_id TEXT NOT NULL,"
+	"  remote_number INTEGER,"
+	"  remote_state TEXT,"
+	"  synced_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (target, kind, local_id));"
+	"CREATE INDEX remote_map_remote ON remote_map (target, remote_id);"
+	"CREATE TABLE sync_case ("
+	"  target TEXT NOT NULL,"
+	"  case_id INTEGER NOT NULL REFERENCES \"case\"(id),"
+	"  pushed_head TEXT,"
+	"  pulled_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_sync INTEGER,"
+	"  last_error TEXT,"
+	"  conflicts INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (target, case_id));",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

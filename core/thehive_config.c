@@ -1,0 +1,454 @@
+/*
+ * thehive_config.c: the TheHive settings and the API key.
+ *
+ * The "thehive" section of config.yaml is read here with libyaml's
+ * document loader; config.c reads the other sections of the same file.
+ * Every setting can be overridden by an IRCASE_THEHIVE_* variable (the
+ * drill target by IRCASE_THEHIVE_DRILL_*).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <yaml.h>
+
+#include "config.h"
+#include "mem.h"
+#include "thehive.h"
+
+/* Longest API key accepted, in bytes. */
+#define KEY_MAX 4096
+
+/* Where each setting of one target came from, before the key is read. */
+struct target_src {
+	char *key;		/* inline key from the file */
+	char *key_file;
+	char *key_cmd;
+	char key_origin[64];	/* "config" or the variable that set the key */
+};
+
+static void
+set_str(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = value != NULL && *value != '\0' ? irc_xstrdup(value) : NULL;
+}
+
+/* Parses a whole number between min and max for setting name. */
+static enum irc_status
+parse_long(const char *name, const char *text, long min, long max, long *out,
+    struct irc_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < min || v > max)
+		return irc_fail(err, IRC_ERR_INVALID, "%s: invalid value '%s'; "
+		    "use a whole number from %ld to %ld", name, text, min, max);
+	*out = v;
+	return IRC_OK;
+}
+
+/* Applies one "name: value" setting from the file or the environment. */
+static enum irc_status
+target_set(struct irc_hive_target *t, struct target_src *src,
+    const char *name, const char *value, const char *where,
+    struct irc_error *err)
+{
+	char what[160];
+	long v;
+	enum irc_status st;
+
+	snprintf(what, sizeof what, "%s %s", where, name);
+	if (strcmp(name, "url") == 0)
+		set_str(&t->url, value);
+	else if (strcmp(name, "organisation") == 0 ||
+	    strcmp(name, "org") == 0)
+		set_str(&t->org, value);
+	else if (strcmp(name, "ca") == 0)
+		set_str(&t->ca, value);
+	else if (strcmp(name, "custom_field") == 0)
+		set_str(&t->custom_field, value);
+	else if (strcmp(name, "key") == 0)
+		set_str(&src->key, value);
+	else if (strcmp(name, "key_file") == 0)
+		set_str(&src->key_file, value);
+	else if (strcmp(name, "key_command") == 0)
+		set_str(&src->key_cmd, value);
+	else if (strcmp(name, "timeout") == 0) {
+		if ((st = parse_long(what, value, 1, 3600, &v, err)) != IRC_OK)
+			return st;
+		t->timeout = v;
+	} else if (strcmp(name, "connect_timeout") == 0) {
+		if ((st = parse_long(what, value, 1, 600, &v, err)) != IRC_OK)
+			return st;
+		t->connect_timeout = v;
+	} else if (strcmp(name, "parallel") == 0) {
+		if ((st = parse_long(what, value, 1, IRC_HIVE_PARALLEL_MAX, &v,
+		    err)) != IRC_OK)
+			return st;
+		t->parallel = (int)v;
+	} else
+		return irc_fail(err, IRC_ERR_INVALID, "%s: unknown setting '%s' in "
+		    "thehive; see ircase.conf(5)", where, name);
+	return IRC_OK;
+}
+
+/* Rejects a file that group or others may read, since it holds a key. */
+static enum irc_status
+check_private(const char *path, const char *what, struct irc_error *err)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return irc_fail(err, IRC_ERR_IO, "cannot read %s %s: %s", what,
+		    path, strerror(errno));
+	if ((sb.st_mode & 077) != 0)
+		return irc_fail(err, IRC_ERR_INVALID, "%s %s holds the TheHive "
+		    "API key but group or others can access it (mode %04o); "
+		    "run 'chmod 600 %s'", what, path,
+		    (unsigned)(sb.st_mode & 07777), path);
+	return IRC_OK;
+}
+
+/* Strips trailing white space (the newline after a key). */
+static void
+strip_end(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' ||
+	    s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+}
+
+/* Reads the first line of a stream into a new string, at most KEY_MAX bytes. */
+static char *
+read_key_line(FILE *fp)
+{
+	char *buf = irc_xmalloc(KEY_MAX + 2);
+
+	if (fgets(buf, KEY_MAX + 2, fp) == NULL) {
+		free(buf);
+		return NULL;
+	}
+	strip_end(buf);
+	return buf;
+}
+
+static enum irc_status
+key_from_file(struct irc_hive_target *t, const char *path,
+    struct irc_error *err)
+{
+	enum irc_status st;
+	FILE *fp;
+
+	if ((st = check_private(path, "key file", err)) != IRC_OK)
+		return st;
+	if ((fp = fopen(path, "r")) == NULL)
+		return irc_fail(err, IRC_ERR_IO, "cannot read key file %s: %s",
+		    path, strerror(errno));
+	t->key = read_key_line(fp);
+	fclose(fp);
+	if (t->key == NULL || t->key[0] == '\0')
+		return irc_fail(err, IRC_ERR_INVALID, "key file %s is empty; "
+		    "write the TheHive API key on its first line", path);
+	t->key_source = irc_xasprintf("key file %s", path);
+	return IRC_OK;
+}
+
+/*
+ * Runs the key command with /bin/sh and keeps the first line of its
+ * output.  The output is never shown, even when the command fails.
+ */
+static enum irc_status
+key_from_command(struct irc_hive_target *t, const char *cmd,
+    const char *origin, struct irc_error *err)
+{
+	FILE *fp = popen(cmd, "r");
+	char sink[256];
+	int status;
+
+	if (fp == NULL)
+		return irc_fail(err, IRC_ERR_IO, "cannot run the key command "
+		    "from %s: %s", origin, strerror(errno));
+	t->key = read_key_line(fp);
+	while (fread(sink, 1, sizeof sink, fp) > 0)
+		;
+	status = pclose(fp);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		free(t->key);
+		t->key = NULL;
+		return irc_fail(err, IRC_ERR_IO, "the key command from %s failed "
+		    "(exit status %d); run it by hand to see why", origin,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+	if (t->key == NULL || t->key[0] == '\0')
+		return irc_fail(err, IRC_ERR_INVALID, "the key command from %s "
+		    "printed nothing; it must print the API key", origin);
+	t->key_source = irc_xasprintf("key command from %s", origin);
+	return IRC_OK;
+}
+
+/* Reads the key of a target from the first source that is set. */
+static enum irc_status
+target_key(struct irc_hive_target *t, struct target_src *src,
+    const char *config_path, struct irc_error *err)
+{
+	enum irc_status st;
+
+	if (t->url == NULL)
+		return IRC_OK;
+	if (src->key != NULL) {
+		if (strcmp(src->key_origin, "config") == 0 &&
+		    (st = check_private(config_path, "config file", err)) !=
+		    IRC_OK)
+			return st;
+		t->key = irc_xstrdup(src->key);
+		t->key_source = strcmp(src->key_origin, "config") == 0 ?
+		    irc_xasprintf("config file %s", config_path) :
+		    irc_xstrdup(src->key_origin);
+		return IRC_OK;
+	}
+	if (src->key_file != NULL)
+		return key_from_file(t, src->key_file, err);
+	if (src->key_cmd != NULL)
+		return key_from_command(t, src->key_cmd, src->key_origin, err);
+	return irc_fail(err, IRC_ERR_INVALID, "no API key for the %s TheHive "
+	    "target at %s; set IRCASE_THEHIVE%s_KEY_FILE, _KEY_CMD or _KEY",
+	    t->name, t->url, strcmp(t->name, "drill") == 0 ? "_DRILL" : "");
+}
+
+static const char *const env_names[] = {
+	"URL", "ORG", "KEY", "KEY_FILE", "KEY_CMD", "CA", "CUSTOM_FIELD",
+	"TIMEOUT", "CONNECT_TIMEOUT", "PARALLEL", NULL,
+};
+static const char *const env_settings[] = {
+	"url", "organisation", "key", "key_file", "key_command", "ca",
+	"custom_field", "timeout", "connect_timeout", "parallel", NULL,
+};
+
+/* Applies IRCASE_THEHIVE_* (prefix "") or IRCASE_THEHIVE_DRILL_*. */
+static enum irc_status
+target_env(struct irc_hive_target *t, struct target_src *src,
+    const char *infix, struct irc_error *err)
+{
+	char var[64];
+	const char *value;
+	enum irc_status st;
+
+	for (size_t i = 0; env_names[i] != NULL; i++) {
+		snprintf(var, sizeof var, "IRCASE_THEHIVE_%s%s", infix,
+		    env_names[i]);
+		if ((value = getenv(var)) == NULL || *value == '\0')
+			continue;
+		if (strncmp(env_settings[i], "key", 3) == 0) {
+			/* A key source from the environment replaces the file's. */
+			set_str(&src->key, NULL);
+			set_str(&src->key_file, NULL);
+			set_str(&src->key_cmd, NULL);
+			snprintf(src->key_origin, sizeof src->key_origin, "%s", var);
+		}
+		if ((st = target_set(t, src, env_settings[i], value, var, err)) !=
+		    IRC_OK)
+			return st;
+	}
+	return IRC_OK;
+}
+
+/* Reads a mapping of settings into a target (and "drill" into the other). */
+static enum irc_status
+yaml_target(yaml_document_t *doc, yaml_node_t *map, const char *path,
+    struct irc_hive_target *t, struct target_src *src,
+    struct irc_hive_target *drill, struct target_src *dsrc,
+    struct irc_error *err)
+{
+	char where[PATH_MAX + 32];
+	yaml_node_pair_t *p;
+	enum irc_status st;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return irc_fail(err, IRC_ERR_INVALID, "%s:%d: thehive must be a "
+		    "mapping of settings", path, (int)map->start_mark.line + 1);
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		const char *name;
+
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
+			continue;
+		name = (const char *)k->data.scalar.value;
+		snprintf(where, sizeof where, "%s:%d:", path,
+		    (int)v->start_mark.line + 1);
+		if (strcmp(name, "drill") == 0 && drill != NULL) {
+			if ((st = yaml_target(doc, v, path, drill, dsrc, NULL, NULL,
+			    err)) != IRC_OK)
+				return st;
+			continue;
+		}
+		if (v->type != YAML_SCALAR_NODE)
+			return irc_fail(err, IRC_ERR_INVALID, "%s thehive %s must be "
+			    "a single value", where, name);
+		if ((st = target_set(t, src, name,
+		    (const char *)v->data.scalar.value, where, err)) != IRC_OK)
+			return st;
+		if (strncmp(name, "key", 3) == 0)
+			snprintf(src->key_origin, sizeof src->key_origin,
+			    "config");
+	}
+	return IRC_OK;
+}
+
+/* Reads the thehive section of the config file, when there is one. */
+static enum irc_status
+config_file(const char *path, struct irc_hive_config *cfg,
+    struct target_src *psrc, struct target_src *dsrc, struct irc_error *err)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *p;
+	enum irc_status st = IRC_OK;
+	FILE *fp = fopen(path, "rb");
+
+	if (fp == NULL)
+		return errno == ENOENT ? IRC_OK : irc_fail(err, IRC_ERR_IO,
+		    "cannot read %s: %s", path, strerror(errno));
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, fp);
+	if (!yaml_parser_load(&parser, &doc)) {
+		st = irc_fail(err, IRC_ERR_INVALID, "%s:%d: %s", path,
+		    (int)parser.problem_mark.line + 1,
+		    parser.problem != NULL ? parser.problem : "invalid YAML");
+		yaml_parser_delete(&parser);
+		fclose(fp);
+		return st;
+	}
+	cfg->source = irc_xstrdup(path);
+	root = yaml_document_get_root_node(&doc);
+	if (root != NULL && root->type == YAML_MAPPING_NODE) {
+		for (p = root->data.mapping.pairs.start;
+		    p < root->data.mapping.pairs.top && st == IRC_OK; p++) {
+			yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+
+			if (k == NULL || k->type != YAML_SCALAR_NODE ||
+			    strcmp((const char *)k->data.scalar.value,
+			    "thehive") != 0)
+				continue;
+			st = yaml_target(&doc, yaml_document_get_node(&doc,
+			    p->value), path, &cfg->production, psrc, &cfg->drill,
+			    dsrc, err);
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(fp);
+	return st;
+}
+
+static void
+target_init(struct irc_hive_target *t, const char *name)
+{
+	memset(t, 0, sizeof *t);
+	t->name = irc_xstrdup(name);
+	t->timeout = IRC_HIVE_TIMEOUT_DEFAULT;
+	t->connect_timeout = IRC_HIVE_CONNECT_TIMEOUT_DEFAULT;
+	t->parallel = IRC_HIVE_PARALLEL_DEFAULT;
+}
+
+static void
+src_clear(struct target_src *s)
+{
+	free(s->key);
+	free(s->key_file);
+	free(s->key_cmd);
+}
+
+/* Drops the trailing '/' of a URL so paths can be appended. */
+static void
+url_trim(char *url)
+{
+	size_t n;
+
+	if (url == NULL)
+		return;
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		url[--n] = '\0';
+}
+
+enum irc_status
+irc_hive_config_load(const char *path, struct irc_hive_config **out,
+    struct irc_error *err)
+{
+	struct irc_hive_config *cfg = irc_xcalloc(1, sizeof *cfg);
+	struct target_src psrc = { NULL, NULL, NULL, "config" };
+	struct target_src dsrc = { NULL, NULL, NULL, "config" };
+
+	char *default_path = NULL;
+	enum irc_status st;
+
+	*out = NULL;
+	target_init(&cfg->production, "production");
+	target_init(&cfg->drill, "drill");
+	if (path == NULL) {
+		if ((st = irc_config_path(&default_path, err)) != IRC_OK)
+			goto out;
+		path = default_path;
+	}
+	if ((st = config_file(path, cfg, &psrc, &dsrc, err)) != IRC_OK)
+		goto out;
+	if ((st = target_env(&cfg->production, &psrc, "", err)) != IRC_OK ||
+	    (st = target_env(&cfg->drill, &dsrc, "DRILL_", err)) != IRC_OK)
+		goto out;
+	url_trim(cfg->production.url);
+	url_trim(cfg->drill.url);
+	if ((st = target_key(&cfg->production, &psrc, path, err)) != IRC_OK ||
+	    (st = target_key(&cfg->drill, &dsrc, path, err)) != IRC_OK)
+		goto out;
+	*out = cfg;
+out:
+	src_clear(&psrc);
+	src_clear(&dsrc);
+	free(default_path);
+	if (st != IRC_OK)
+		irc_hive_config_free(cfg);
+	return st;
+}
+
+static void
+target_clear(struct irc_hive_target *t)
+{
+	free(t->name);
+	free(t->url);
+	free(t->org);
+	if (t->key != NULL) {
+		/* Wipe the key before the memory goes back to the allocator. */
+		volatile char *p = t->key;
+
+		while (*p != '\0')
+			*p++ = '\0';
+		free(t->key);
+	}
+	free(t->key_source);
+	free(t->ca);
+	free(t->custom_field);
+}
+
+void
+irc_hive_config_free(struct irc_hive_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	target_clear(&cfg->production);
+	target_clear(&cfg->drill);
+	free(cfg->source);
+	free(cfg);
+}
