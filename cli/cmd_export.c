@@ -1,6 +1,7 @@
 /*
- * cmd_export.c: "ircase export", the whole case with every action, its
- * hash and the result of checking the chain, as evidence for an audit.
+ * cmd_export.c: "ircase export", one case as JSON (every action with its
+ * hash and the result of checking the chain), CSV, a Markdown report or a
+ * Timesketch timeline; core/export.h writes each format.
  *
  * With -o the export goes to a temporary file in the target's folder that
  * is renamed over the target only once it is complete, so a failure never
@@ -14,14 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "action.h"
-#include "case.h"
 #include "cli.h"
-#include "mem.h"
+#include "export.h"
 
 static const char export_options[] =
     "Options:\n"
-    "  --format FORMAT  output format; supported: json (the default)\n"
+    "  --format FORMAT  json (the default), csv (one action per row), md\n"
+    "                   (the report) or timesketch (JSON Lines timeline)\n"
     "  -o, --output FILE\n"
     "                   write to FILE (mode 0600, replaced only once the\n"
     "                   export is complete) instead of standard output\n"
@@ -29,104 +29,45 @@ static const char export_options[] =
     "Exits 3, after writing the export, when the case's chain does not\n"
     "verify.\n";
 
-/* The verify object added to the export; keys documented in ircase(1). */
-static json_t *
-verify_to_json(const struct irc_verify_result *v)
-{
-	json_t *obj = json_object();
-
-	json_object_set_new(obj, "ok", json_boolean(v->ok));
-	json_object_set_new(obj, "checked", json_integer(v->checked));
-	json_object_set_new(obj, "head", json_string(v->head));
-	if (!v->ok) {
-		json_object_set_new(obj, "bad_seq", json_integer(v->bad_seq));
-		json_object_set_new(obj, "bad_action_id",
-		    json_integer(v->bad_action_id));
-		json_object_set_new(obj, "reason", json_string(v->reason));
-	}
-	return obj;
-}
-
 /*
- * Writes json to a temporary file beside path, flushes it to disk and
- * renames it to path.  Returns false after printing the error; the
- * temporary file is removed then.
+ * Writes the export to path through a temporary file, or to stdout when
+ * path is NULL.  Returns false after printing the error.
  */
 static bool
-export_write_file(json_t *json, const char *path)
+export_write(struct irc_db *db, int64_t case_id,
+    enum irc_export_format format, const char *path,
+    struct irc_export_result *result)
 {
-	char *tmp = irc_xasprintf("%s.XXXXXX", path);
-	FILE *out = NULL;
-	bool written = false;
-	int fd;
-
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_failf("cannot create a temporary file beside %s: %s", path,
-		    strerror(errno));
-		goto out;
-	}
-	out = fdopen(fd, "w");
-	if (out == NULL) {
-		cli_failf("%s: %s", tmp, strerror(errno));
-		close(fd);
-		goto out_unlink;
-	}
-	if (json_dumpf(json, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-	    fputc('\n', out) == EOF || fflush(out) != 0 ||
-	    fsync(fileno(out)) != 0) {
-		cli_failf("cannot write %s: %s", tmp, strerror(errno));
-		fclose(out);
-		goto out_unlink;
-	}
-	if (fclose(out) != 0) {
-		cli_failf("cannot write %s: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	if (rename(tmp, path) != 0) {
-		cli_failf("cannot rename %s to %s: %s", tmp, path,
-		    strerror(errno));
-		goto out_unlink;
-	}
-	written = true;
-	goto out;
-
-out_unlink:
-	unlink(tmp);
-out:
-	free(tmp);
-	return written;
-}
-
-/*
- * Loads the case, checks its chain and builds the export.  Returns NULL
- * after printing the error.
- */
-static json_t *
-export_build(struct irc_db *db, int64_t case_id,
-    struct irc_verify_result *verify)
-{
-	struct irc_case *kase = NULL;
+	struct irc_atomic_file file;
 	struct irc_error err;
-	json_t *json = NULL;
+	int flags = 0;
 
 	irc_error_clear(&err);
-	if (irc_case_load(db, case_id, &kase, &err) != IRC_OK ||
-	    irc_chain_verify(db, case_id, verify, &err) != IRC_OK) {
+	if (path == NULL) {
+		if (isatty(STDOUT_FILENO))
+			flags |= IRC_EXPORT_TERMINAL;
+		if (irc_export_case(db, case_id, format, flags, stdout, result,
+		    &err) != IRC_OK) {
+			cli_fail(&err);
+			return false;
+		}
+		return true;
+	}
+	if (irc_atomic_open(&file, path, &err) != IRC_OK) {
 		cli_fail(&err);
-		goto out;
+		return false;
 	}
-	json = irc_case_to_json(kase, true);
-	if (json == NULL) {
-		cli_failf("cannot build the JSON export of case %" PRId64,
-		    case_id);
-		goto out;
+	if (irc_export_case(db, case_id, format, flags, file.fp, result,
+	    &err) != IRC_OK) {
+		irc_atomic_abort(&file);
+		cli_fail(&err);
+		return false;
 	}
-	json_object_set_new(json, "verify", verify_to_json(verify));
-out:
-	if (kase != NULL)
-		irc_case_free(kase);
-	return json;
+	if (irc_atomic_commit(&file, &err) != IRC_OK) {
+		cli_fail(&err);
+		return false;
+	}
+	return true;
 }
 
 int
@@ -139,10 +80,10 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct irc_verify_result verify;
+	struct irc_export_result result;
 	struct irc_db *db = NULL;
-	const char *format = "json", *output = NULL;
-	json_t *json = NULL;
+	const char *format_name = "json", *output = NULL;
+	enum irc_export_format format;
 	int64_t case_id;
 	int c, status = CLI_EXIT_FAIL;
 
@@ -150,7 +91,7 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			format = optarg;
+			format_name = optarg;
 			break;
 		case 'o':
 			output = optarg;
@@ -165,9 +106,9 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_bad_option(ctx, c, argv);
 		}
 	}
-	if (strcmp(format, "json") != 0)
+	if (!irc_export_format_parse(format_name, &format))
 		return cli_usage_error(ctx, "unsupported format '%s'; "
-		    "supported formats: json", format);
+		    "supported formats: json, csv, md, timesketch", format_name);
 	if (output != NULL && output[0] == '\0')
 		return cli_usage_error(ctx, "-o needs a file name");
 	if (optind >= argc)
@@ -181,29 +122,23 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
 		return CLI_EXIT_FAIL;
-	memset(&verify, 0, sizeof verify);
-	json = export_build(db, case_id, &verify);
-	if (json == NULL)
+	if (!export_write(db, case_id, format, output, &result))
 		goto out;
-
-	if (output != NULL) {
-		if (!export_write_file(json, output))
-			goto out;
-	} else if (!cli_json_print(json, stdout)) {
-		status = cli_failf("cannot write the export of case %" PRId64
-		    ": %s", case_id, strerror(errno));
-		goto out;
-	}
-
-	if (!verify.ok) {
-		cli_chain_report(case_id, &verify,
-		    "the export records this under \"verify\"");
+	if (result.invalid_utf8 > 0)
+		fprintf(stderr, "ircase: case %" PRId64 ": %" PRId64 " byte%s of "
+		    "stored text %s not valid UTF-8 and %s replaced with U+FFFD "
+		    "in the export\n", case_id, result.invalid_utf8,
+		    result.invalid_utf8 == 1 ? "" : "s",
+		    result.invalid_utf8 == 1 ? "was" : "were",
+		    result.invalid_utf8 == 1 ? "was" : "were");
+	if (!result.verify.ok) {
+		cli_chain_report(case_id, &result.verify, format == IRC_EXPORT_JSON ?
+		    "the export records this under \"verify\"" : NULL);
 		status = CLI_EXIT_CHAIN;
 		goto out;
 	}
 	status = CLI_EXIT_OK;
 out:
-	json_decref(json);
 	irc_db_close(db);
 	return status;
 }

@@ -25,7 +25,7 @@ const struct cli_cmd cli_cmds[] = {
 	    "Add a note to a case, or to one of its steps." },
 	{ "step", cmd_step, "CASE N start|done|skip|na|pending [--note TEXT]",
 	    "Set the state of step N of a case." },
-	{ "export", cmd_export, "CASE [--format json] [-o FILE]",
+	{ "export", cmd_export, "CASE [--format json|csv|md|timesketch] [-o FILE]",
 	    "Write a case with its whole action log." },
 	{ "verify", cmd_verify, "[CASE...]",
 	    "Check the hash chain of the given cases, or of every case." },

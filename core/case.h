@@ -95,6 +95,14 @@ enum irc_status irc_case_load(struct irc_db *db, int64_t case_id,
     struct irc_case **out, struct irc_error *err);
 void irc_case_free(struct irc_case *c);
 
+/*
+ * Loads a case with its steps but not its actions (nactions is 0), for
+ * callers that stream the log with irc_action_iter_open().  As
+ * irc_case_load() otherwise.
+ */
+enum irc_status irc_case_load_meta(struct irc_db *db, int64_t case_id,
+    struct irc_case **out, struct irc_error *err);
+
 /* Returns the step numbered seq in a loaded case, or NULL. */
 struct irc_step *irc_case_step(struct irc_case *c, int seq);
 

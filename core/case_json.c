@@ -3,9 +3,11 @@
  * --json` and `export --format json`.  ircase(1) documents the keys under
  * JSON OUTPUT; later versions only add keys.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "case.h"
+#include "sanitize.h"
 #include "timeutil.h"
 
 /* Returns an RFC 3339 UTC string for t, or JSON null when t is 0. */
@@ -19,17 +21,24 @@ json_time(int64_t t)
 	return json_string(irc_time_utc(t, buf, sizeof buf));
 }
 
-/* Returns a JSON string, or null for NULL; invalid UTF-8 is replaced. */
+/*
+ * Returns a JSON string, or null for NULL; each byte that is not valid
+ * UTF-8 is replaced with U+FFFD.
+ */
 static json_t *
 json_text(const char *s)
 {
 	json_t *v;
+	char *fixed;
 
 	if (s == NULL)
 		return json_null();
 	v = json_string(s);
-	if (v == NULL)
-		v = json_stringn_nocheck("\xef\xbf\xbd", 3);
+	if (v == NULL) {
+		fixed = irc_utf8_repair(s, strlen(s), NULL);
+		v = json_string(fixed);
+		free(fixed);
+	}
 	return v;
 }
 

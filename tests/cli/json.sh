@@ -11,7 +11,7 @@ pb="$IRCASE_TOP/tests/data/cli/phishing.md"
 
 summary="number uuid title severity severity_name status kind opened_at steps_done steps_total"
 case_keys="$summary closed_at description playbook phases actions chain"
-export_keys="$summary closed_at description playbook phases actions chain verify"
+export_keys="$summary closed_at description playbook phases actions chain verify invalid_utf8"
 
 # keys PROGRAM: runs python3 on the JSON on stdin and prints its result.
 keys() {

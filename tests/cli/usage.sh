@@ -52,8 +52,8 @@ usage "note step zero" 2 "invalid --step '0'" note 1 text --step 0
 usage "step missing state" 2 "missing state" step 1 1
 usage "step bad state" 2 "invalid state 'finish'" step 1 1 finish
 usage "step bad number" 2 "invalid step number 'x'" step 1 x done
-usage "export bad format" 2 "unsupported format 'csv'.*json" \
-    export 1 --format csv
+usage "export bad format" 2 "unsupported format 'xml'.*json" \
+    export 1 --format xml
 usage "export empty output" 2 "-o needs a file name" export 1 -o ""
 usage "verify bad case" 2 "invalid case number 'x'" verify 1 x
 

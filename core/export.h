@@ -1,0 +1,116 @@
+/*
+ * export.h: one case written out for an audit or for another tool.
+ *
+ * Every format streams the action log from SQLite one row at a time
+ * (irc_action_iter_open()), so memory stays flat however long the log is,
+ * and the chain is checked as the rows go by.  Text that is not valid
+ * UTF-8 is written with each bad byte replaced by U+FFFD; the result
+ * counts the replaced bytes.
+ *
+ * Formats:
+ *	json		the whole case, as documented under JSON OUTPUT in
+ *			ircase(1), with "verify" and "invalid_utf8" at the end
+ *	csv		one action per row (RFC 4180), formula-like text cells
+ *			neutralised with a leading apostrophe
+ *	md		the report a person reads
+ *	timesketch	JSON Lines in the Timesketch import format, one event
+ *			per action
+ */
+#ifndef IRC_EXPORT_H
+#define IRC_EXPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "action.h"
+#include "db.h"
+#include "status.h"
+
+enum irc_export_format {
+	IRC_EXPORT_JSON,
+	IRC_EXPORT_CSV,
+	IRC_EXPORT_MD,
+	IRC_EXPORT_TIMESKETCH,
+};
+
+enum irc_export_flags {
+	/*
+	 * The output is a terminal: JSON escapes every non-ASCII character,
+	 * and the text formats show control characters in caret form
+	 * (irc_sanitize()).
+	 */
+	IRC_EXPORT_TERMINAL = 1 << 0,
+};
+
+struct irc_export_result {
+	struct irc_verify_result verify;	/* the chain, checked while writing */
+	int64_t actions;			/* actions written */
+	int64_t invalid_utf8;			/* bytes replaced with U+FFFD */
+};
+
+/* Parses "json", "csv", "md" or "timesketch". */
+bool irc_export_format_parse(const char *name, enum irc_export_format *out);
+
+/* Returns the format's name, and the file name extension it uses. */
+const char *irc_export_format_name(enum irc_export_format format);
+const char *irc_export_format_ext(enum irc_export_format format);
+
+/*
+ * Writes case case_id to out in the given format.  Returns IRC_OK once
+ * the whole export is written, whether or not the chain verified:
+ * result->verify tells.  A write error is IRC_ERR_IO; the caller discards
+ * what was written (irc_atomic_abort()).
+ */
+enum irc_status irc_export_case(struct irc_db *db, int64_t case_id,
+    enum irc_export_format format, int flags, FILE *out,
+    struct irc_export_result *result, struct irc_error *err);
+
+/*
+ * Writes one CSV cell (RFC 4180): quoted when it holds a comma, a quote,
+ * CR or LF, with quotes doubled.  When neutralise is true and the text
+ * starts with = + - @, TAB or CR, or their full-width forms U+FF1D U+FF0B
+ * U+FF0D U+FF20, an apostrophe is put before it so that a spreadsheet
+ * shows it as text instead of running it as a formula.  Invalid UTF-8 is
+ * replaced and counted in *invalid when it is not NULL.
+ */
+void irc_csv_cell(FILE *out, const char *text, bool neutralise,
+    int64_t *invalid);
+
+/* Returns true when irc_csv_cell() would neutralise text. */
+bool irc_csv_formula_like(const char *text);
+
+/*
+ * A file written under a temporary name beside its target and renamed
+ * over it only once complete, so a failure never leaves a partial file.
+ * The file has mode 0600.
+ */
+struct irc_atomic_file {
+	char *path;
+	char *tmp;
+	FILE *fp;
+};
+
+/* Creates the temporary file; on success write to f->fp. */
+enum irc_status irc_atomic_open(struct irc_atomic_file *f, const char *path,
+    struct irc_error *err);
+
+/*
+ * Flushes, syncs and closes the temporary file and renames it to its
+ * target.  On failure the temporary file is removed.  Frees f's strings
+ * either way.
+ */
+enum irc_status irc_atomic_commit(struct irc_atomic_file *f,
+    struct irc_error *err);
+
+/* Closes and removes the temporary file and frees f's strings. */
+void irc_atomic_abort(struct irc_atomic_file *f);
+
+/*
+ * Returns a one-line summary of an action (caller frees): the note text,
+ * a step's old and new state with its note, or the body as stored.  The
+ * text is not sanitised.
+ */
+char *irc_action_summary(const struct irc_action *action);
+
+#endif
