@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "case.h"
 #include "cli.h"
@@ -107,15 +108,10 @@ cli_failf(const char *fmt, ...)
 int
 cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
 {
-	char prefix[64];
 	va_list ap;
 
-	if (ctx != NULL && ctx->cmd != NULL)
-		snprintf(prefix, sizeof prefix, "ircase %s: ", ctx->cmd);
-	else
-		snprintf(prefix, sizeof prefix, "ircase: ");
 	va_start(ap, fmt);
-	print_line(prefix, fmt, ap);
+	print_line("ircase: ", fmt, ap);
 	va_end(ap);
 	return CLI_EXIT_USAGE;
 }
@@ -144,7 +140,12 @@ cli_bad_option(const struct cli_ctx *ctx, int c, char **argv)
 void
 cli_help(const struct cli_ctx *ctx, FILE *out, const char *options_help)
 {
+	static const char common[] =
+	    "  --db PATH        database file (default: $IRCASE_DB, else\n"
+	    "                   $XDG_DATA_HOME/ircase/ircase.db)\n"
+	    "  -h, --help       show this help\n";
 	const struct cli_cmd *cmd;
+	const char *opts, *end;
 
 	for (cmd = cli_cmds; cmd->name != NULL; cmd++) {
 		if (strcmp(cmd->name, ctx->cmd) != 0)
@@ -153,11 +154,25 @@ cli_help(const struct cli_ctx *ctx, FILE *out, const char *options_help)
 		    cmd->name, cmd->synopsis, cmd->summary);
 		break;
 	}
-	if (options_help != NULL)
-		fprintf(out, "\n%s", options_help);
-	fputs("  --db PATH        database file (default: $IRCASE_DB, else\n"
-	    "                   $XDG_DATA_HOME/ircase/ircase.db)\n"
-	    "  -h, --help       show this help\n", out);
+	if (options_help == NULL)
+		options_help = "";
+
+	/*
+	 * The options every command shares go at the end of the command's
+	 * "Options:" block, which ends at the first blank line, so that the
+	 * paragraphs after it stay after it.
+	 */
+	opts = strstr(options_help, "Options:\n");
+	if (opts == NULL) {
+		fprintf(out, "\nOptions:\n%s", common);
+		if (*options_help != '\0')
+			fprintf(out, "\n%s", options_help);
+		return;
+	}
+	end = strstr(opts, "\n\n");
+	end = end != NULL ? end + 1 : opts + strlen(opts);
+	fprintf(out, "\n%.*s%s%s", (int)(end - options_help), options_help,
+	    common, end);
 }
 
 void
@@ -203,8 +218,9 @@ cli_check_text(const struct cli_ctx *ctx, const char *what, const char *text)
 	size_t len = strlen(text);
 	size_t bad;
 
-	if (len == 0) {
-		cli_usage_error(ctx, "%s is empty; give some text", what);
+	if (text[strspn(text, " \t\n\r")] == '\0') {
+		cli_usage_error(ctx, "%s is %s; give some text", what,
+		    len == 0 ? "empty" : "only white space");
 		return false;
 	}
 	bad = irc_utf8_invalid_at(text, len);
@@ -236,13 +252,65 @@ cli_chain_report(int64_t case_id, const struct irc_verify_result *v,
 
 	if (hint == NULL)
 		hint = "";
+	/* core's reason names the action, or the case when no action is at
+	 * fault, so the case number is added only in front of an action. */
 	if (v->bad_action_id != 0)
-		cli_failf("case %" PRId64 ": action seq %" PRId64 ", id %" PRId64
-		    ", does not match the chain: %s%s%s", case_id, v->bad_seq,
-		    v->bad_action_id, v->reason, sep, hint);
+		cli_failf("case %" PRId64 ": %s%s%s", case_id, v->reason, sep,
+		    hint);
 	else
-		cli_failf("case %" PRId64 ": the chain does not match: %s%s%s",
-		    case_id, v->reason, sep, hint);
+		cli_failf("%s%s%s", v->reason, sep, hint);
+}
+
+void
+cli_chain_warn(struct irc_db *db, int64_t case_id)
+{
+	struct irc_verify_result v;
+	struct irc_error err;
+
+	irc_error_clear(&err);
+	if (irc_chain_verify(db, case_id, &v, &err) != IRC_OK || v.ok)
+		return;
+	fprintf(stderr, "ircase: warning: the action log of case %" PRId64
+	    " is already broken; this change is recorded anyway; run "
+	    "'ircase verify %" PRId64 "' for details\n", case_id, case_id);
+}
+
+int
+cli_text_width(const char *text)
+{
+	char *clean = irc_sanitize_str(text, 0);
+	size_t len = strlen(clean), i = 0, n;
+	mbstate_t state;
+	wchar_t wc;
+	int total = 0, w;
+
+	memset(&state, 0, sizeof state);
+	while (i < len) {
+		n = mbrtowc(&wc, clean + i, len - i, &state);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&state, 0, sizeof state);
+			n = 1;
+			w = 1;
+		} else {
+			w = wcwidth(wc);
+			if (w < 0)
+				w = 1;
+		}
+		total += w;
+		i += n;
+	}
+	free(clean);
+	return total;
+}
+
+void
+cli_print_padded(FILE *out, const char *text, int width)
+{
+	int used = cli_text_width(text);
+
+	cli_print_clean(out, text, 0);
+	for (; used < width; used++)
+		fputc(' ', out);
 }
 
 void

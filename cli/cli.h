@@ -22,7 +22,7 @@ enum cli_exit {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_FAIL = 1,	/* an operation failed */
 	CLI_EXIT_USAGE = 2,	/* the command line is not valid */
-	CLI_EXIT_CHAIN = 3,	/* verify found an action that does not match */
+	CLI_EXIT_CHAIN = 3,	/* a case's hash chain does not verify */
 };
 
 /* getopt_long value of the --db option, which every subcommand accepts. */
@@ -77,7 +77,7 @@ int cli_fail(const struct irc_error *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Prints "ircase CMD: MESSAGE" for a command line that is not valid and
+ * Prints "ircase: MESSAGE" for a command line that is not valid and
  * returns CLI_EXIT_USAGE.  The message names the bad value and the fix.
  */
 int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
@@ -92,7 +92,8 @@ int cli_bad_option(const struct cli_ctx *ctx, int c, char **argv);
 
 /*
  * Prints the usage of the subcommand named in ctx to out: its synopsis,
- * then options_help (may be NULL).
+ * then options_help (may be NULL) with the --db and --help lines added at
+ * the end of its "Options:" block, which ends at the first blank line.
  */
 void cli_help(const struct cli_ctx *ctx, FILE *out, const char *options_help);
 
@@ -115,8 +116,9 @@ bool cli_parse_int(const struct cli_ctx *ctx, const char *what,
     const char *text, long min, long max, long *out);
 
 /*
- * Checks that text typed by the user is non-empty valid UTF-8.  Prints a
- * usage error naming what (such as "--title") and returns false otherwise.
+ * Checks that text typed by the user is valid UTF-8 with something other
+ * than white space in it.  Prints a usage error naming what (such as
+ * "--title") and returns false otherwise.
  */
 bool cli_check_text(const struct cli_ctx *ctx, const char *what,
     const char *text);
@@ -137,7 +139,24 @@ bool cli_json_print(json_t *json, FILE *out);
 void cli_chain_report(int64_t case_id, const struct irc_verify_result *v,
     const char *hint);
 
+/*
+ * Prints a warning line on stderr when the chain of case_id does not
+ * verify, for commands that append to it anyway: a responder in the middle
+ * of an incident is not blocked.  Prints nothing when the check cannot run
+ * (a missing case is reported by the command itself).
+ */
+void cli_chain_warn(struct irc_db *db, int64_t case_id);
+
 /* Prints text to out through irc_sanitize_str() with the given flags. */
 void cli_print_clean(FILE *out, const char *text, int flags);
+
+/*
+ * Returns the display width of text once sanitised, by wcwidth() under the
+ * current locale; a byte that does not decode counts as one column.
+ */
+int cli_text_width(const char *text);
+
+/* Prints text sanitised, then spaces up to width display columns. */
+void cli_print_padded(FILE *out, const char *text, int width);
 
 #endif

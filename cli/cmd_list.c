@@ -11,7 +11,6 @@
 #include "case.h"
 #include "cli.h"
 #include "model.h"
-#include "sanitize.h"
 #include "timeutil.h"
 
 static const char list_options[] =
@@ -19,26 +18,18 @@ static const char list_options[] =
     "  --json           print a JSON array (keys under JSON OUTPUT in\n"
     "                   ircase(1))\n";
 
-/* Prints a stored word sanitised and left-aligned in width bytes. */
-static void
-print_padded(const char *text, int width)
-{
-	char *clean = irc_sanitize_str(text, 0);
-
-	printf("%-*s", width, clean);
-	free(clean);
-}
-
 static void
 list_print_text(const struct irc_case_summary *list, size_t count)
 {
 	char opened[64];
 	size_t i;
 
-	if (count == 0)
-		return;
 	printf("%5s  %-8s  %-6s  %-5s  %7s  %-25s  %s\n", "CASE", "SEVERITY",
 	    "STATUS", "KIND", "STEPS", "OPENED", "TITLE");
+	/* The hint goes to stderr so that stdout stays an empty table. */
+	if (count == 0)
+		fputs("ircase: no cases yet; open one with 'ircase new' or press "
+		    "n in ircase\n", stderr);
 	for (i = 0; i < count; i++) {
 		const struct irc_case_summary *s = &list[i];
 		char steps[32];
@@ -48,9 +39,9 @@ list_print_text(const struct irc_case_summary *list, size_t count)
 		irc_time_local(s->opened_at, opened, sizeof opened);
 		printf("%5" PRId64 "  %-8s  ", s->id,
 		    irc_severity_name(s->severity));
-		print_padded(s->status, 6);
+		cli_print_padded(stdout, s->status, 6);
 		fputs("  ", stdout);
-		print_padded(s->kind, 5);
+		cli_print_padded(stdout, s->kind, 5);
 		printf("  %7s  %-25s  ", steps, opened);
 		cli_print_clean(stdout, s->title, 0);
 		fputc('\n', stdout);

@@ -15,6 +15,7 @@
 #include "actor.h"
 #include "case.h"
 #include "cli.h"
+#include "mem.h"
 #include "model.h"
 #include "playbook.h"
 
@@ -24,8 +25,8 @@ static const char new_options[] =
     "                   without '/' that is not a file is looked up in the\n"
     "                   playbook search path (see IRCASE_PLAYBOOK_PATH)\n"
     "  --title TEXT     title of the case (UTF-8)\n"
-    "  --severity N     1 low, 2 medium, 3 high, 4 critical (default: the\n"
-    "                   playbook's severity, else 2)\n";
+    "  --severity LEVEL 1-4 or low, medium, high, critical (default: the\n"
+    "                   playbook's severity, else medium)\n";
 
 /*
  * Returns the search-path playbook whose file name is name or name.md,
@@ -54,6 +55,30 @@ playbook_search(const char *name)
 }
 
 /*
+ * Fails with a message naming the folders that were searched for the bare
+ * playbook name.
+ */
+static enum irc_status
+playbook_not_found(const char *name, struct irc_error *err)
+{
+	char **dirs = irc_playbook_dirs();
+	char *list = irc_xstrdup(""), *next;
+	enum irc_status rc;
+
+	for (char **d = dirs; *d != NULL; d++) {
+		next = irc_xasprintf("%s%s%s", list, *list ? ", " : "", *d);
+		free(list);
+		list = next;
+	}
+	rc = irc_fail(err, IRC_ERR_NOT_FOUND, "playbook '%s' not found in the "
+	    "current folder or the search path (%s); give its path or put it "
+	    "in one of those folders", name, list);
+	free(list);
+	irc_playbook_paths_free(dirs);
+	return rc;
+}
+
+/*
  * Loads the playbook named on the command line.  A path that exists, or
  * that contains a '/', is loaded as given, so errors name it.  A bare name
  * that is not a file is looked up in the search path.
@@ -66,8 +91,11 @@ playbook_open(const char *arg, struct irc_playbook **out,
 	char *found = NULL;
 	enum irc_status rc;
 
-	if (stat(arg, &st) != 0 && strchr(arg, '/') == NULL)
+	if (stat(arg, &st) != 0 && strchr(arg, '/') == NULL) {
 		found = playbook_search(arg);
+		if (found == NULL)
+			return playbook_not_found(arg, err);
+	}
 	rc = irc_playbook_load(found != NULL ? found : arg, NULL, out, err);
 	free(found);
 	return rc;
@@ -90,7 +118,7 @@ cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 	struct irc_error err;
 	const char *pb_arg = NULL, *title = NULL, *sev_arg = NULL;
 	int64_t case_id;
-	long severity = 0;
+	int severity = 0;
 	int c, status = CLI_EXIT_FAIL;
 
 	cli_getopt_reset();
@@ -126,9 +154,9 @@ cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 		    "a title");
 	if (!cli_check_text(ctx, "--title", title))
 		return CLI_EXIT_USAGE;
-	if (sev_arg != NULL && !cli_parse_int(ctx, "--severity", sev_arg,
-	    IRC_SEVERITY_MIN, IRC_SEVERITY_MAX, &severity))
-		return CLI_EXIT_USAGE;
+	if (sev_arg != NULL && !irc_severity_parse(sev_arg, &severity))
+		return cli_usage_error(ctx, "invalid --severity '%s'; use 1-4 "
+		    "or low, medium, high, critical", sev_arg);
 
 	irc_error_clear(&err);
 	if (playbook_open(pb_arg, &pb, &err) != IRC_OK) {
@@ -142,7 +170,7 @@ cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 	if (!cli_db_open(ctx, CLI_DB_CREATE, &db, NULL))
 		goto out;
 	irc_actor_current(&actor);
-	if (irc_case_create(db, pb, title, (int)severity, &actor, &case_id,
+	if (irc_case_create(db, pb, title, severity, &actor, &case_id,
 	    &err) != IRC_OK) {
 		status = cli_fail(&err);
 		goto out;

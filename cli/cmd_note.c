@@ -68,6 +68,7 @@ cmd_note(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	irc_actor_current(&actor);
 	irc_error_clear(&err);
+	cli_chain_warn(db, case_id);
 	if (irc_case_note(db, case_id, (int)step, text, &actor, &err) !=
 	    IRC_OK) {
 		status = cli_fail(&err);

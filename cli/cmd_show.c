@@ -8,19 +8,25 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "case.h"
 #include "cli.h"
+#include "mem.h"
 #include "model.h"
 #include "sanitize.h"
 #include "timeutil.h"
 
 static const char show_options[] =
     "Options:\n"
-    "  --json           print the case as JSON without its action log\n"
-    "                   (keys under JSON OUTPUT in ircase(1))\n";
+    "  --json           print the case as JSON with its action log (keys\n"
+    "                   under JSON OUTPUT in ircase(1)); the chain is not\n"
+    "                   checked then\n"
+    "\n"
+    "The text ends with a line on the case's hash chain; show exits 3 when\n"
+    "the chain does not verify.\n";
 
 /* One mark per step state, in enum irc_step_state order. */
 static const char *const state_marks[IRC_STEP_STATE_COUNT] = {
@@ -79,7 +85,7 @@ show_step(const struct irc_step *s)
 	    state_marks[s->state] : "[?]");
 	cli_print_clean(stdout, s->title, 0);
 	if (s->state != IRC_STEP_PENDING)
-		printf(" (%s)", irc_step_state_key(s->state));
+		printf(" (%s)", irc_step_state_label(s->state));
 	fputc('\n', stdout);
 }
 
@@ -116,6 +122,18 @@ show_steps(const struct irc_case *c)
 	}
 }
 
+/* Prints a stored state key in words ("not applicable"). */
+static void
+print_state(const char *key)
+{
+	enum irc_step_state state;
+
+	if (irc_step_state_parse(key, &state))
+		fputs(irc_step_state_label(state), stdout);
+	else
+		cli_print_clean(stdout, key, 0);
+}
+
 /*
  * Prints a one-line summary of an action's body: the note text, a step's
  * old and new state, or the body itself for kinds without a rule.
@@ -137,9 +155,9 @@ action_summary(const struct irc_action *a)
 	if (a->step_seq > 0)
 		printf("step %d: ", a->step_seq);
 	if (from != NULL && to != NULL) {
-		cli_print_clean(stdout, from, 0);
+		print_state(from);
 		fputs(" -> ", stdout);
-		cli_print_clean(stdout, to, 0);
+		print_state(to);
 		if (note != NULL) {
 			fputs(": ", stdout);
 			cli_print_clean(stdout, note, 0);
@@ -152,29 +170,80 @@ action_summary(const struct irc_action *a)
 	json_decref(body);
 }
 
+/* Returns "actor" or "actor@origin" (caller frees). */
+static char *
+action_who(const struct irc_action *a)
+{
+	if (a->origin != NULL && a->origin[0] != '\0')
+		return irc_xasprintf("%s@%s", a->actor, a->origin);
+	return irc_xstrdup(a->actor);
+}
+
+/*
+ * Prints the timeline with the actor and kind columns padded by display
+ * columns to the widest entry, so wide characters keep them aligned.
+ */
 static void
 show_timeline(const struct irc_case *c)
 {
 	char when[64];
+	int who_w = 0, kind_w = 0, w;
+	char *who;
 	size_t i;
 
+	for (i = 0; i < c->nactions; i++) {
+		who = action_who(&c->actions[i]);
+		w = cli_text_width(who);
+		who_w = w > who_w ? w : who_w;
+		w = cli_text_width(c->actions[i].kind);
+		kind_w = w > kind_w ? w : kind_w;
+		free(who);
+	}
 	printf("\nTimeline (%zu action%s)\n", c->nactions,
 	    c->nactions == 1 ? "" : "s");
 	for (i = 0; i < c->nactions; i++) {
 		const struct irc_action *a = &c->actions[i];
 
 		printf("  %s  ", irc_time_local(a->time_us, when, sizeof when));
-		cli_print_clean(stdout, a->actor, 0);
-		if (a->origin != NULL && a->origin[0] != '\0') {
-			fputc('@', stdout);
-			cli_print_clean(stdout, a->origin, 0);
-		}
+		who = action_who(a);
+		cli_print_padded(stdout, who, who_w);
+		free(who);
 		fputs("  ", stdout);
-		cli_print_clean(stdout, a->kind, 0);
+		cli_print_padded(stdout, a->kind, kind_w);
 		fputs("  ", stdout);
 		action_summary(a);
 		fputc('\n', stdout);
 	}
+}
+
+/*
+ * Prints the closing line on the case's hash chain.  Returns false when
+ * the chain does not verify; *failed is set when the check could not run.
+ */
+static bool
+show_chain(struct irc_db *db, int64_t case_id, bool *failed)
+{
+	struct irc_verify_result v;
+	struct irc_error err;
+
+	*failed = false;
+	irc_error_clear(&err);
+	if (irc_chain_verify(db, case_id, &v, &err) != IRC_OK) {
+		cli_fail(&err);
+		*failed = true;
+		return false;
+	}
+	if (v.ok) {
+		printf("\nChain: intact, %" PRId64 " action%s, head %.16s%s\n",
+		    v.checked, v.checked == 1 ? "" : "s", v.head,
+		    MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "...");
+		return true;
+	}
+	/* The reason names the action (its id and seq) or the case row. */
+	fputs("\nChain: BROKEN: ", stdout);
+	cli_print_clean(stdout, v.reason, 0);
+	printf("; run 'ircase verify %" PRId64 "'\n", case_id);
+	return false;
 }
 
 int
@@ -191,7 +260,7 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	struct irc_error err;
 	json_t *json = NULL;
 	int64_t case_id;
-	bool as_json = false;
+	bool as_json = false, failed;
 	int c, status = CLI_EXIT_FAIL;
 
 	cli_getopt_reset();
@@ -238,6 +307,10 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		show_header(kase);
 		show_steps(kase);
 		show_timeline(kase);
+		if (!show_chain(db, case_id, &failed)) {
+			status = failed ? CLI_EXIT_FAIL : CLI_EXIT_CHAIN;
+			goto out;
+		}
 	}
 	status = CLI_EXIT_OK;
 out:

@@ -74,6 +74,7 @@ cmd_step(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	irc_actor_current(&actor);
 	irc_error_clear(&err);
+	cli_chain_warn(db, case_id);
 	if (irc_case_step_set(db, case_id, (int)step, state, note, &actor,
 	    &err) != IRC_OK) {
 		status = cli_fail(&err);

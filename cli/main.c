@@ -15,7 +15,7 @@
 #include "cli.h"
 
 const struct cli_cmd cli_cmds[] = {
-	{ "new", cmd_new, "--playbook FILE --title TEXT [--severity 1-4]",
+	{ "new", cmd_new, "--playbook FILE --title TEXT [--severity LEVEL]",
 	    "Open a case from a playbook and print its number." },
 	{ "list", cmd_list, "[--json]",
 	    "List every case, newest first." },

@@ -1,7 +1,9 @@
 /*
  * model.c: names of phases, step states and severities.
  */
+#include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "model.h"
@@ -26,6 +28,18 @@ static const char *const state_keys[IRC_STEP_STATE_COUNT] = {
 	[IRC_STEP_DONE] = "done",
 	[IRC_STEP_SKIPPED] = "skipped",
 	[IRC_STEP_NA] = "not_applicable",
+};
+
+static const char *const state_labels[IRC_STEP_STATE_COUNT] = {
+	[IRC_STEP_PENDING] = "pending",
+	[IRC_STEP_ACTIVE] = "active",
+	[IRC_STEP_DONE] = "done",
+	[IRC_STEP_SKIPPED] = "skipped",
+	[IRC_STEP_NA] = "not applicable",
+};
+
+static const char *const severity_names[] = {
+	"low", "medium", "high", "critical",
 };
 
 /* The words `ircase step` accepts, besides the keys above. */
@@ -82,6 +96,12 @@ irc_step_state_key(enum irc_step_state state)
 	return (unsigned)state < IRC_STEP_STATE_COUNT ? state_keys[state] : "?";
 }
 
+const char *
+irc_step_state_label(enum irc_step_state state)
+{
+	return (unsigned)state < IRC_STEP_STATE_COUNT ? state_labels[state] : "?";
+}
+
 bool
 irc_step_state_parse(const char *word, enum irc_step_state *out)
 {
@@ -129,9 +149,28 @@ irc_step_state_closed(enum irc_step_state state)
 const char *
 irc_severity_name(int severity)
 {
-	static const char *const names[] = { "low", "medium", "high", "critical" };
-
 	if (severity < IRC_SEVERITY_MIN || severity > IRC_SEVERITY_MAX)
 		return "unknown";
-	return names[severity - IRC_SEVERITY_MIN];
+	return severity_names[severity - IRC_SEVERITY_MIN];
+}
+
+bool
+irc_severity_parse(const char *text, int *out)
+{
+	char *end;
+	long n;
+
+	for (int i = IRC_SEVERITY_MIN; i <= IRC_SEVERITY_MAX; i++) {
+		if (strcasecmp(text, severity_names[i - IRC_SEVERITY_MIN]) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' ||
+	    n < IRC_SEVERITY_MIN || n > IRC_SEVERITY_MAX)
+		return false;
+	*out = (int)n;
+	return true;
 }

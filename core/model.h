@@ -55,6 +55,13 @@ const char *irc_step_state_key(enum irc_step_state state);
  */
 bool irc_step_state_parse(const char *word, enum irc_step_state *out);
 
+/*
+ * Returns the state in words for people to read: "pending", "active",
+ * "done", "skipped", "not applicable".  JSON and storage use
+ * irc_step_state_key().
+ */
+const char *irc_step_state_label(enum irc_step_state state);
+
 /* Returns the state that the TUI's space key moves a step to. */
 enum irc_step_state irc_step_state_next(enum irc_step_state state);
 
@@ -68,5 +75,11 @@ bool irc_step_state_closed(enum irc_step_state state);
 
 /* Returns "low", "medium", "high" or "critical", or "unknown". */
 const char *irc_severity_name(int severity);
+
+/*
+ * Parses a severity given as a number 1-4 or as its name (low, medium,
+ * high, critical; any case).  Returns false for anything else.
+ */
+bool irc_severity_parse(const char *text, int *out);
 
 #endif

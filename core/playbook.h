@@ -105,4 +105,11 @@ enum irc_status irc_playbook_find(char ***out, size_t *count,
     struct irc_error *err);
 void irc_playbook_paths_free(char **paths);
 
+/*
+ * Returns the folders of the search path in the order irc_playbook_find()
+ * reads them, whether they exist or not, as a NULL-terminated array to
+ * free with irc_playbook_paths_free().
+ */
+char **irc_playbook_dirs(void);
+
 #endif

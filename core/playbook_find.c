@@ -183,6 +183,18 @@ out:
 	return status;
 }
 
+char **
+irc_playbook_dirs(void)
+{
+	struct list dirs = { 0 }, seen = { 0 };
+
+	dirs_build(&dirs, &seen);
+	list_free(&seen);
+	if (dirs.items == NULL)
+		dirs.items = irc_xcalloc(1, sizeof *dirs.items);
+	return dirs.items;
+}
+
 void
 irc_playbook_paths_free(char **paths)
 {

@@ -123,29 +123,16 @@ meta_skip(struct meta *m, const yaml_event_t *first)
 static enum irc_status
 meta_severity(struct meta *m, const yaml_event_t *value)
 {
-	static const char *names[] = { "low", "medium", "high", "critical" };
-	char *text, *end;
-	long n;
+	char *text;
+	bool valid;
 
 	if (value->type != YAML_SCALAR_EVENT)
 		goto invalid;
 	text = scalar_text(value);
-	for (int i = 0; i < 4; i++) {
-		if (strcasecmp(text, names[i]) == 0) {
-			m->pb->severity = IRC_SEVERITY_MIN + i;
-			free(text);
-			return IRC_OK;
-		}
-	}
-	errno = 0;
-	n = strtol(text, &end, 10);
-	if (errno == 0 && end != text && *end == '\0' &&
-	    n >= IRC_SEVERITY_MIN && n <= IRC_SEVERITY_MAX) {
-		m->pb->severity = (int)n;
-		free(text);
-		return IRC_OK;
-	}
+	valid = irc_severity_parse(text, &m->pb->severity);
 	free(text);
+	if (valid)
+		return IRC_OK;
 invalid:
 	return irc_fail(m->err, IRC_ERR_PLAYBOOK, "%s:%d: front matter: "
 	    "severity must be 1-4 or low, medium, high, critical", m->name,

@@ -82,7 +82,7 @@ check "step same state one line" 1 "$(wc -l <"$T/err")"
 SSH_CONNECTION="192.0.2.7 50022 192.0.2.1 22" "$IRCASE" note 2 "over ssh"
 check "ssh origin stored" "192.0.2.7" \
     "$(sqlite3 "$IRCASE_DB" "SELECT origin FROM action WHERE case_id = 2 AND kind = 'note'")"
-check_match "show prints origin" '@192\.0\.2\.7  note  over ssh$' "$("$IRCASE" show 2)"
+check_match "show prints origin" '@192\.0\.2\.7  note +over ssh$' "$("$IRCASE" show 2)"
 
 # show: phases, numbered steps, states and timeline.
 out=$("$IRCASE" show 1)
@@ -92,7 +92,7 @@ check_match "show phase" '^Respond ' "$out"
 check_match "show step 2 done" '^ +2\. \[x\] ' "$out"
 check_match "show step 3 skipped" '^ +3\. \[-\] .*\(skipped\)$' "$out"
 check_match "show timeline note" \
-    '^  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [+-][0-9]{4}  [^ ]+  note  Headers saved to the ticket$' \
+    '^  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [+-][0-9]{4}  [^ ]+ +note +Headers saved to the ticket$' \
     "$out"
 check_match "show timeline step" 'step\.state  step 2: pending -> active: Looking now$' "$out"
 check_match "show timeline count" '^Timeline \(7 actions\)$' "$out"

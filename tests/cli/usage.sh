@@ -24,11 +24,11 @@ usage "unknown command" 2 "^ircase: unknown command 'frobnicate'" frobnicate
 usage "unknown global option" 2 "unknown option --frob" --frob
 usage "unknown short option" 2 "unknown option -x" -x
 usage "db without value" 2 "option --db needs a value" --db
-usage "unknown new option" 2 "^ircase new: unknown option --colour" \
+usage "unknown new option" 2 "^ircase: unknown option --colour; see 'ircase new --help'" \
     new --colour
-usage "severity 0" 2 "invalid --severity '0'.*1 to 4" \
+usage "severity 0" 2 "invalid --severity '0'.*1-4 or low, medium, high, critical" \
     new --playbook "$pb" --title t --severity 0
-usage "severity 5" 2 "invalid --severity '5'.*1 to 4" \
+usage "severity 5" 2 "invalid --severity '5'.*1-4" \
     new --playbook "$pb" --title t --severity 5
 usage "severity x" 2 "invalid --severity 'x'" \
     new --playbook "$pb" --title t --severity x
@@ -79,7 +79,11 @@ usage "show without database" 1 "no database at .*absent\\.db" show 1
 usage "verify without database" 1 "no database at .*absent\\.db" verify
 out=$("$IRCASE" list 2>"$T/err")
 check "list without database exit status" 0 "$?"
-check "list without database prints nothing" "" "$out$(cat "$T/err")"
+check_match "list without database prints the header" '^ +CASE +SEVERITY .* TITLE$' "$out"
+check "list without database prints only the header" 1 "$(printf '%s\n' "$out" | wc -l)"
+check "list without database hints at new" \
+    "ircase: no cases yet; open one with 'ircase new' or press n in ircase" \
+    "$(cat "$T/err")"
 check "list json without database" "[]" "$("$IRCASE" list --json)"
 check "read commands create no database" "no database" "$(db_sum)"
 

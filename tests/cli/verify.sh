@@ -51,7 +51,7 @@ sqlite3 "$IRCASE_DB" "UPDATE action SET body = json_set(body, '$.text', 'forged'
 "$IRCASE" verify >"$T/out" 2>"$T/err"
 check "edited body exit status" 3 "$?"
 check "edited body one line" 1 "$(wc -l <"$T/err")"
-check_match "edited body names action" "^ircase: case 1: action seq 3, id $id3," "$(cat "$T/err")"
+check_match "edited body names action" "^ircase: case 1: action id $id3 \\(seq 3\\) does not match its hash: its content was changed$" "$(cat "$T/err")"
 check_match "edited body other case intact" "^case 2: intact" "$(cat "$T/out")"
 "$IRCASE" verify 2 >/dev/null 2>&1
 check "verify other case alone" 0 "$?"
@@ -59,7 +59,7 @@ check "verify other case alone" 0 "$?"
 check "verify tampered case alone" 3 "$?"
 "$IRCASE" export 1 -o "$T/tampered.json" 2>"$T/err"
 check "export tampered exit status" 3 "$?"
-check_match "export tampered names action" "action seq 3, id $id3," "$(cat "$T/err")"
+check_match "export tampered names action" "^ircase: case 1: action id $id3 \\(seq 3\\) does not match" "$(cat "$T/err")"
 out=$(python3 -c '
 import json, sys
 v = json.load(open(sys.argv[1]))["verify"]
@@ -74,7 +74,7 @@ sqlite3 "$IRCASE_DB" "DELETE FROM action WHERE id = $id3"
 "$IRCASE" verify >"$T/out" 2>"$T/err"
 check "deleted action exit status" 3 "$?"
 check "deleted action one line" 1 "$(wc -l <"$T/err")"
-check_match "deleted action names next" "^ircase: case 1: action seq 4, id $id4," "$(cat "$T/err")"
+check_match "deleted action names next" "^ircase: case 1: action id $id4 has sequence number 4 where 3 was expected$" "$(cat "$T/err")"
 
 # (c) Swap the seq values of actions 2 and 3.
 make_case
@@ -86,7 +86,7 @@ sqlite3 "$IRCASE_DB" "UPDATE action SET seq = -1 WHERE id = $id2;
 "$IRCASE" verify >"$T/out" 2>"$T/err"
 check "swapped seq exit status" 3 "$?"
 check "swapped seq one line" 1 "$(wc -l <"$T/err")"
-check_match "swapped seq names first" "^ircase: case 1: action seq 3, id $id2," "$(cat "$T/err")"
+check_match "swapped seq names first" "^ircase: case 1: action id $id2 has sequence number 3 where 2 was expected$" "$(cat "$T/err")"
 
 # (d) Delete the last action: the count on the case row shows it.
 make_case
@@ -95,6 +95,39 @@ sqlite3 "$IRCASE_DB" "DELETE FROM action WHERE id = $id6"
 "$IRCASE" verify 1 >"$T/out" 2>"$T/err"
 check "deleted last action exit status" 3 "$?"
 check "deleted last action one line" 1 "$(wc -l <"$T/err")"
-check_match "deleted last action names case" "^ircase: case 1: " "$(cat "$T/err")"
+check_match "deleted last action names case" \
+    "^ircase: case 1 records 6 actions but 5 were found$" "$(cat "$T/err")"
+
+# show ends with the chain line and exits 3 when the chain is broken.
+make_case
+"$IRCASE" show 1 >"$T/out" 2>"$T/err"
+check "show intact exit status" 0 "$?"
+check_match "show intact chain line" \
+    '^Chain: intact, 6 actions, head [0-9a-f]{16}…$' "$(tail -n 1 "$T/out")"
+id3=$(action_id 3)
+sqlite3 "$IRCASE_DB" "UPDATE action SET body = json_set(body, '$.text', 'forged') WHERE id = $id3"
+"$IRCASE" show 1 >"$T/out" 2>"$T/err"
+check "show tampered exit status" 3 "$?"
+check "show tampered last line" \
+    "Chain: BROKEN: action id $id3 (seq 3) does not match its hash: its content was changed; run 'ircase verify 1'" \
+    "$(tail -n 1 "$T/out")"
+check "show tampered prints the case" 1 "$(grep -c '^Case #1: Tamper target$' "$T/out")"
+"$IRCASE" show 2 >/dev/null 2>&1
+check "show other case still exits 0" 0 "$?"
+
+# note and step still append to a broken chain, with a warning.
+"$IRCASE" note 1 "after tampering" 2>"$T/err"
+check "note on broken chain exit status" 0 "$?"
+check "note on broken chain warns" \
+    "ircase: warning: the action log of case 1 is already broken; this change is recorded anyway; run 'ircase verify 1' for details" \
+    "$(cat "$T/err")"
+check "note on broken chain stored" 1 "$(sqlite3 "$IRCASE_DB" \
+    "SELECT count(*) FROM action WHERE case_id = 1 AND json_extract(body, '$.text') = 'after tampering'")"
+"$IRCASE" step 1 2 start 2>"$T/err"
+check "step on broken chain exit status" 0 "$?"
+check_match "step on broken chain warns" '^ircase: warning: the action log of case 1 is already broken' \
+    "$(cat "$T/err")"
+"$IRCASE" note 2 "intact case" 2>"$T/err"
+check "note on intact chain prints nothing" "" "$(cat "$T/err")"
 
 echo "1..$_tap_n"
