@@ -3,9 +3,10 @@
 #
 # usage: tests/fuzz/run.sh BINARY SECONDS
 #
-# The corpus starts from copies of $IRCASE_SHARED/playbooks-real/*.md (when
-# that folder exists) and tests/data/playbooks/*.md, in a temporary folder
-# that is removed at exit.  A crash input is copied to build/fuzz-crashes/
+# The corpus starts from copies of tests/data/csv/* for fuzz_csv, and for
+# the playbook target from $IRCASE_SHARED/playbooks-real/*.md (when that
+# folder exists) and tests/data/playbooks/*.md, in a temporary folder that
+# is removed at exit.  A crash input is copied to build/fuzz-crashes/
 # and named in the "not ok" line.
 set -u
 if [ $# -ne 2 ]; then
@@ -26,13 +27,20 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ircase-fuzz.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/corpus" "$tmp/artifacts"
-if [ -n "${IRCASE_SHARED:-}" ] && [ -d "$IRCASE_SHARED/playbooks-real" ]; then
-	cp "$IRCASE_SHARED"/playbooks-real/*.md "$tmp/corpus/" 2>/dev/null
-fi
-cp "$top"/tests/data/playbooks/*.md "$tmp/corpus/" 2>/dev/null
-if [ -d "$top/tests/data/playbooks/crashes" ]; then
-	cp "$top"/tests/data/playbooks/crashes/* "$tmp/corpus/" 2>/dev/null
-fi
+case $name in
+fuzz_csv)
+	cp "$top"/tests/data/csv/* "$tmp/corpus/" 2>/dev/null
+	;;
+*)
+	if [ -n "${IRCASE_SHARED:-}" ] && [ -d "$IRCASE_SHARED/playbooks-real" ]; then
+		cp "$IRCASE_SHARED"/playbooks-real/*.md "$tmp/corpus/" 2>/dev/null
+	fi
+	cp "$top"/tests/data/playbooks/*.md "$tmp/corpus/" 2>/dev/null
+	if [ -d "$top/tests/data/playbooks/crashes" ]; then
+		cp "$top"/tests/data/playbooks/crashes/* "$tmp/corpus/" 2>/dev/null
+	fi
+	;;
+esac
 
 "$bin" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=0 \
