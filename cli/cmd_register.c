@@ -1,0 +1,152 @@
+/*
+ * cmd_register.c: "ircase register", the incident register of the cases
+ * opened in a period, as CSV, XLSX or Markdown (core/register.h).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "export.h"
+#include "register.h"
+
+static const char register_options[] =
+    "Options:\n"
+    "  --from DATE      first day of the period (YYYY-MM-DD, local time,\n"
+    "                   or an RFC 3339 time)\n"
+    "  --to DATE        last day of the period, included\n"
+    "  --format FORMAT  csv (the default), xlsx or md\n"
+    "  -o, --output FILE\n"
+    "                   write to FILE (replaced only once complete); xlsx\n"
+    "                   needs it\n"
+    "  --drills include|exclude\n"
+    "                   list drill cases too (default: exclude)\n";
+
+/*
+ * Parses the period.  Returns false after printing a usage error.
+ */
+static bool
+register_period(struct cli_ctx *ctx, const char *from, const char *to,
+    struct irc_register_query *q)
+{
+	struct irc_error err;
+
+	irc_error_clear(&err);
+	if (from == NULL || to == NULL) {
+		cli_usage_error(ctx, "missing %s; give the period as --from DATE "
+		    "--to DATE", from == NULL ? "--from" : "--to");
+		return false;
+	}
+	if (irc_register_date_parse(from, false, &q->from_us, &err) != IRC_OK ||
+	    irc_register_date_parse(to, true, &q->to_us, &err) != IRC_OK) {
+		cli_usage_error(ctx, "%s", err.msg);
+		return false;
+	}
+	if (q->to_us <= q->from_us) {
+		cli_usage_error(ctx, "--to %s is before --from %s; swap them", to,
+		    from);
+		return false;
+	}
+	return true;
+}
+
+/* Writes the register to path, or to stdout.  Returns the exit status. */
+static int
+register_output(struct irc_db *db, const struct irc_register_query *q,
+    enum irc_register_format format, const char *path)
+{
+	struct irc_atomic_file file;
+	struct irc_error err;
+	int64_t rows;
+
+	irc_error_clear(&err);
+	if (format == IRC_REGISTER_XLSX || path == NULL) {
+		if (irc_register_write(db, q, format, stdout, path, &rows, &err) !=
+		    IRC_OK)
+			return cli_fail(&err);
+		return CLI_EXIT_OK;
+	}
+	if (irc_atomic_open(&file, path, &err) != IRC_OK)
+		return cli_fail(&err);
+	if (irc_register_write(db, q, format, file.fp, NULL, &rows, &err) !=
+	    IRC_OK) {
+		irc_atomic_abort(&file);
+		return cli_fail(&err);
+	}
+	if (irc_atomic_commit(&file, &err) != IRC_OK)
+		return cli_fail(&err);
+	return CLI_EXIT_OK;
+}
+
+int
+cmd_register(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_FROM = 0x200, OPT_TO, OPT_DRILLS };
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "drills", required_argument, NULL, OPT_DRILLS },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct irc_register_query q = { 0, 0, false };
+	enum irc_register_format format = IRC_REGISTER_CSV;
+	const char *from = NULL, *to = NULL, *output = NULL;
+	struct irc_db *db = NULL;
+	int c, status;
+
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case OPT_TO:
+			to = optarg;
+			break;
+		case 'f':
+			if (!irc_register_format_parse(optarg, &format))
+				return cli_usage_error(ctx, "unsupported format "
+				    "'%s'; supported formats: csv, xlsx, md", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_DRILLS:
+			if (strcmp(optarg, "include") != 0 &&
+			    strcmp(optarg, "exclude") != 0)
+				return cli_usage_error(ctx, "invalid --drills '%s'; "
+				    "use include or exclude", optarg);
+			q.drills = strcmp(optarg, "include") == 0;
+			break;
+		case CLI_OPT_DB:
+			ctx->db_path = optarg;
+			break;
+		case 'h':
+			cli_help(ctx, stdout, register_options);
+			return CLI_EXIT_OK;
+		default:
+			return cli_bad_option(ctx, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'",
+		    argv[optind]);
+	if (output != NULL && output[0] == '\0')
+		return cli_usage_error(ctx, "-o needs a file name");
+	if (format == IRC_REGISTER_XLSX && output == NULL)
+		return cli_usage_error(ctx, "xlsx needs -o FILE; a workbook "
+		    "cannot be written to standard output");
+	if (!register_period(ctx, from, to, &q))
+		return CLI_EXIT_USAGE;
+
+	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
+		return CLI_EXIT_FAIL;
+	status = register_output(db, &q, format, output);
+	irc_db_close(db);
+	return status;
+}
