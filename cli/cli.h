@@ -49,9 +49,6 @@ struct cli_cmd {
 
 extern const struct cli_cmd cli_cmds[];
 
-int cmd_register(struct cli_ctx *ctx, int argc, char **argv);
-int cmd_audit_pack(struct cli_ctx *ctx, int argc, char **argv);
-int cmd_sign(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_new(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv);
@@ -61,6 +58,8 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_evidence(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_observable(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_asset(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_assets(struct cli_ctx *ctx, int argc, char **argv);
 
 /*
  * Resolves the database path (--db, $IRCASE_DB, XDG) and opens it in the

@@ -89,4 +89,15 @@ $("$IRCASE" observable list 1 --json)
 EOS
 )"
 
+# asset list --json and assets --json.
+"$IRCASE" asset add 1 --name "web01" >/dev/null
+check "asset keys" \
+    "number case inventory_id name owner classification added_by added_at" \
+    "$("$IRCASE" asset list 1 --json | keys 'print(" ".join(d[0]))')"
+mkdir -p "$XDG_CONFIG_HOME/ircase"
+printf 'id,name\nA-1,mail01\n' >"$XDG_CONFIG_HOME/ircase/inventory.csv"
+printf 'assets:\n  file: inventory.csv\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
+check "assets keys" "id name owner classification in_inventory cases" \
+    "$("$IRCASE" assets --json | keys 'print(" ".join(d[0]))')"
+
 echo "1..$_tap_n"
