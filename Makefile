@@ -13,8 +13,8 @@ SHAREDIR  = $(PREFIX)/share/ircase
 MANDIR    = $(PREFIX)/share/man
 
 CC       ?= cc
-PKGS      = ncursesw sqlite3 jansson libcmark-gfm yaml-0.1 libcrypto libcurl
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lsqlite3 -ljansson -lcmark-gfm -lcmark-gfm-extensions -lyaml -lcrypto -lcurl)
+PKGS      = ncursesw sqlite3 jansson libcmark-gfm yaml-0.1 libcrypto xlsxwriter libcurl
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lsqlite3 -ljansson -lcmark-gfm -lcmark-gfm-extensions -lyaml -lcrypto -lxlsxwriter -lcurl)
 
 WARN      = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter

@@ -49,6 +49,9 @@ struct cli_cmd {
 
 extern const struct cli_cmd cli_cmds[];
 
+int cmd_register(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_audit_pack(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_sign(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_new(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv);

@@ -29,6 +29,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "Write a case with its whole action log." },
 	{ "verify", cmd_verify, "[CASE...]",
 	    "Check the hash chain of the given cases, or of every case." },
+	{ "register", cmd_register, "--from DATE --to DATE [--format csv|xlsx|md] ...",
+	    "Write the incident register of the cases opened in a period." },
 	{ "evidence", cmd_evidence, "add|transfer|list|check CASE ...",
 	    "Record evidence files with SHA-256, their custody, and check them." },
 	{ "observable", cmd_observable, "add|list CASE ...",
