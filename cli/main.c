@@ -13,6 +13,7 @@
 
 #include "../tui/tui.h"
 #include "cli.h"
+#include "cli_sync.h"
 
 const struct cli_cmd cli_cmds[] = {
 	{ "new", cmd_new, "--playbook FILE --title TEXT [--severity LEVEL]",
@@ -39,6 +40,10 @@ const struct cli_cmd cli_cmds[] = {
 	    "Record the assets a case affects, from the inventory or typed in." },
 	{ "assets", cmd_assets, "[--json]",
 	    "List the asset inventory with the cases that affect each asset." },
+	{ "sync", cmd_sync, "[CASE] [--dry-run|--status] [--push-only]",
+	    "Send waiting actions to TheHive and pull changes made there." },
+	{ "thehive", cmd_thehive, "check [--drill] [--insecure]",
+	    "Check the TheHive URL, key, proxy and TLS settings." },
 	{ NULL, NULL, NULL, NULL },
 };
 

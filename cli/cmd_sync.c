@@ -1,0 +1,260 @@
+/*
+ * cmd_sync.c: "ircase sync", which sends waiting actions to TheHive and
+ * pulls changes back, and "ircase sync --status".
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_sync.h"
+#include "mem.h"
+#include "sanitize.h"
+#include "sync.h"
+#include "timeutil.h"
+
+static const char sync_options[] =
+    "Sends the actions waiting in the outbox to TheHive and pulls task\n"
+    "changes, task logs and observables made there.  Without CASE, syncs\n"
+    "every case with actions waiting.\n"
+    "\n"
+    "  --dry-run     list what would be sent; contact no server\n"
+    "  --status      show, per case, the actions pending and failed and\n"
+    "                the last error\n"
+    "  --push-only   send, but do not pull\n"
+    "  --no-wait     exit at once when another sync is running\n"
+    "  --insecure    do not verify the server's TLS certificate (warns)\n"
+    "  -q, --quiet   print nothing when everything was sent\n"
+    "\n"
+    "Settings: the thehive section of config.yaml, or IRCASE_THEHIVE_URL,\n"
+    "IRCASE_THEHIVE_ORG, IRCASE_THEHIVE_KEY_FILE (or _KEY_CMD, _KEY) and\n"
+    "the others listed in ircase.conf(5).  Exits 1 when an action could\n"
+    "not be sent.\n";
+
+struct irc_hive_config *
+cli_hive_config(bool insecure)
+{
+	struct irc_hive_config *cfg = NULL;
+	struct irc_error err;
+
+	irc_error_clear(&err);
+	if (irc_hive_config_load(NULL, &cfg, &err) != IRC_OK) {
+		cli_fail(&err);
+		return NULL;
+	}
+	if (insecure) {
+		cfg->production.insecure = true;
+		cfg->drill.insecure = true;
+		fputs("ircase: warning: --insecure turns off TLS certificate and "
+		    "host name checks; anyone on the network path can read the "
+		    "API key and the case\n", stderr);
+	}
+	return cfg;
+}
+
+static void
+print_error_line(const char *prefix, const char *msg)
+{
+	fputs(prefix, stdout);
+	cli_print_clean(stdout, msg, 0);
+	fputc('\n', stdout);
+}
+
+static int
+sync_status_print(struct irc_db *db, int64_t case_id)
+{
+	struct irc_sync_status *list = NULL;
+	struct irc_error err;
+	size_t n = 0;
+	char when[64];
+
+	irc_error_clear(&err);
+	if (irc_sync_status(db, case_id, &list, &n, &err) != IRC_OK)
+		return cli_fail(&err);
+	if (n == 0)
+		printf("nothing to sync%s\n", case_id ? " for this case" : "");
+	for (size_t i = 0; i < n; i++) {
+		struct irc_sync_status *s = &list[i];
+
+		printf("case %" PRId64 " (%s): ", s->case_id, s->target);
+		if (s->remote_id[0] != '\0')
+			printf("TheHive case #%" PRId64 " (%s)", s->remote_number,
+			    s->remote_id);
+		else
+			printf("not in TheHive yet");
+		printf(", %" PRId64 " pending, %" PRId64 " failed", s->pending,
+		    s->failed);
+		if (s->conflicts > 0)
+			printf(", %" PRId64 " conflict%s", s->conflicts,
+			    s->conflicts == 1 ? "" : "s");
+		if (s->last_sync_us > 0)
+			printf(", last sync %s", irc_time_local(s->last_sync_us,
+			    when, sizeof when));
+		fputc('\n', stdout);
+		if (s->pushed_head[0] != '\0' && strcmp(s->pushed_head,
+		    s->local_head) != 0)
+			printf("  TheHive holds chain head %.12s; the local head is "
+			    "%.12s (changed since the last sync)\n", s->pushed_head,
+			    s->local_head);
+		if (s->last_error != NULL)
+			print_error_line("  last error: ", s->last_error);
+	}
+	irc_sync_status_free(list, n);
+	return CLI_EXIT_OK;
+}
+
+static int
+sync_dry_run(struct irc_db *db, int64_t case_id)
+{
+	struct irc_sync_pending *list = NULL;
+	struct irc_error err;
+	size_t n = 0;
+
+	irc_error_clear(&err);
+	if (irc_sync_pending_list(db, case_id, &list, &n, &err) != IRC_OK)
+		return cli_fail(&err);
+	for (size_t i = 0; i < n; i++) {
+		printf("case %" PRId64 " action %" PRId64 " %s -> %s (%s)",
+		    list[i].case_id, list[i].seq, list[i].kind, list[i].target,
+		    list[i].state);
+		if (list[i].last_error != NULL) {
+			fputs(": ", stdout);
+			cli_print_clean(stdout, list[i].last_error, 0);
+		}
+		fputc('\n', stdout);
+	}
+	printf("%zu action%s would be sent\n", n, n == 1 ? "" : "s");
+	irc_sync_pending_free(list, n);
+	return CLI_EXIT_OK;
+}
+
+/* Reads a whole number from the environment, for tests; fallback otherwise. */
+static long
+env_long(const char *name, long fallback, long max)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return fallback;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n > 0 && n <= max ? n : fallback;
+}
+
+static int
+sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
+    bool no_wait, bool quiet)
+{
+	struct irc_hive_config *cfg = cli_hive_config(insecure);
+	struct irc_sync_opts opts;
+	struct irc_sync_result res;
+	struct irc_error err;
+	enum irc_status st;
+
+	if (cfg == NULL)
+		return CLI_EXIT_FAIL;
+	memset(&opts, 0, sizeof opts);
+	opts.case_id = case_id;
+	opts.push_only = push_only;
+	opts.no_wait = no_wait;
+	opts.max_attempts = (int)env_long("IRCASE_SYNC_ATTEMPTS", 0, 100);
+	opts.backoff_base_ms = env_long("IRCASE_SYNC_BACKOFF_MS", 0, 60000);
+	irc_error_clear(&err);
+	st = irc_sync_run(db, cfg, &opts, &res, &err);
+	irc_hive_config_free(cfg);
+	if (res.busy) {
+		if (!quiet)
+			puts("another sync is running; nothing done");
+		return CLI_EXIT_OK;
+	}
+	if (st != IRC_OK)
+		return cli_fail(&err);
+	if (!quiet || res.failed > 0 || res.pending > 0)
+		printf("%d case%s: %" PRId64 " sent, %" PRId64 " failed, %" PRId64
+		    " pending, %" PRId64 " pulled, %" PRId64 " conflict%s (%" PRId64
+		    " requests)\n", res.cases, res.cases == 1 ? "" : "s", res.sent,
+		    res.failed, res.pending, res.pulled, res.conflicts,
+		    res.conflicts == 1 ? "" : "s", res.requests);
+	if (res.last_error[0] != '\0')
+		print_error_line("last error: ", res.last_error);
+	if (res.failed > 0 || res.pending > 0) {
+		fputs("ircase: some actions were not sent; see 'ircase sync "
+		    "--status'\n", stderr);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int
+cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_DRY = 1, OPT_STATUS, OPT_PUSH_ONLY, OPT_NO_WAIT, OPT_INSECURE };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "status", no_argument, NULL, OPT_STATUS },
+		{ "push-only", no_argument, NULL, OPT_PUSH_ONLY },
+		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool dry = false, status = false, push_only = false, no_wait = false;
+	bool insecure = false, quiet = false;
+	struct irc_db *db = NULL;
+	int64_t case_id = 0;
+	int c, rc;
+
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+		switch (c) {
+		case CLI_OPT_DB:
+			ctx->db_path = optarg;
+			break;
+		case 'h':
+			cli_help(ctx, stdout, sync_options);
+			return CLI_EXIT_OK;
+		case OPT_DRY:
+			dry = true;
+			break;
+		case OPT_STATUS:
+			status = true;
+			break;
+		case OPT_PUSH_ONLY:
+			push_only = true;
+			break;
+		case OPT_NO_WAIT:
+			no_wait = true;
+			break;
+		case OPT_INSECURE:
+			insecure = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		default:
+			return cli_bad_option(ctx, c, argv);
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error(ctx, "too many arguments: '%s'; give at "
+		    "most one case number", argv[optind + 1]);
+	if (argc - optind == 1 && !cli_parse_case(ctx, argv[optind], &case_id))
+		return CLI_EXIT_USAGE;
+	if (dry && status)
+		return cli_usage_error(ctx, "--dry-run and --status do not go "
+		    "together; use one");
+	if (!cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
+		return CLI_EXIT_FAIL;
+	if (status)
+		rc = sync_status_print(db, case_id);
+	else if (dry)
+		rc = sync_dry_run(db, case_id);
+	else
+		rc = sync_run(db, case_id, insecure, push_only, no_wait, quiet);
+	irc_db_close(db);
+	return rc;
+}

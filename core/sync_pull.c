@@ -1,0 +1,269 @@
+/*
+ * sync_pull.c: bringing changes made in TheHive back into the local log.
+ *
+ * Task status changes are read before a pass sends anything, so a local
+ * change cannot hide a remote one.  New task logs and observables are
+ * read after the push; the ones ircase wrote itself carry the case's
+ * marker or a stored remote id and are skipped.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "mem.h"
+#include "sync_internal.h"
+
+/* Fills actor with "thehive:<login>" from a TheHive object's author. */
+static void
+remote_actor(struct irc_actor *actor, json_t *obj, const char *field)
+{
+	const char *login = json_string_value(json_object_get(obj, field));
+
+	memset(actor, 0, sizeof *actor);
+	snprintf(actor->login, sizeof actor->login, "%s%s",
+	    IRC_SYNC_ACTOR_PREFIX, login != NULL ? login : "unknown");
+}
+
+/* Appends one action and maps it to the remote object it came from. */
+static enum irc_status
+pull_record(struct sync_pass *p, struct sync_case *c, int step_seq,
+    const struct irc_actor *actor, const char *kind, json_t *body,
+    const char *remote_id, struct irc_error *err)
+{
+	struct irc_action a;
+	enum irc_status st;
+
+	if ((st = irc_db_begin(p->db, err)) != IRC_OK)
+		return st;
+	st = irc_action_append(p->db, c->id, step_seq, actor, kind, body, &a,
+	    err);
+	if (st == IRC_OK && remote_id != NULL)
+		st = sync_map_put(p, "pulled", a.id, remote_id, 0, NULL, err);
+	if (st == IRC_OK)
+		st = irc_db_commit(p->db, err);
+	else
+		irc_db_rollback(p->db);
+	if (st == IRC_OK) {
+		p->res->pulled++;
+		irc_action_clear(&a);
+	}
+	return st;
+}
+
+static enum irc_status
+conflicts_add(struct sync_pass *p, int64_t case_id, struct irc_error *err)
+{
+	char *sql = irc_xasprintf("INSERT INTO sync_case (target, case_id,"
+	    " conflicts) VALUES ('%s', %" PRId64 ", 1) ON CONFLICT (target,"
+	    " case_id) DO UPDATE SET conflicts = conflicts + 1",
+	    strcmp(p->target->name, "drill") == 0 ? "drill" : "production",
+	    case_id);
+	enum irc_status st = IRC_OK;
+
+	if (sqlite3_exec(irc_db_handle(p->db), sql, NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		st = irc_db_fail(p->db, err, "cannot count a conflict");
+	free(sql);
+	p->res->conflicts++;
+	return st;
+}
+
+/* Handles one task whose status TheHive changed since the last pass. */
+static enum irc_status
+pull_task_state(struct sync_pass *p, struct sync_case *c,
+    struct sync_step *s, json_t *task, const char *status,
+    struct irc_error *err)
+{
+	const char *want = sync_step_state(status);
+	enum irc_step_state state;
+	struct irc_actor actor;
+	struct irc_error serr;
+	enum irc_status st = IRC_OK;
+	json_t *body;
+
+	remote_actor(&actor, task, "_updatedBy");
+	if (want == NULL || strcmp(sync_task_status(s->state), status) == 0)
+		goto remember;
+	if (s->local_changed) {
+		/* Both sides changed the step: keep ours, record theirs. */
+		body = json_pack("{s:i, s:s, s:s, s:s}", "step", s->seq, "local",
+		    s->state, "thehive", status, "thehive_state", want);
+		st = pull_record(p, c, s->seq, &actor, "sync.conflict", body, NULL,
+		    err);
+		json_decref(body);
+		if (st == IRC_OK)
+			st = conflicts_add(p, c->id, err);
+		goto remember;
+	}
+	irc_error_clear(&serr);
+	if (irc_step_state_parse(want, &state) &&
+	    irc_case_step_set(p->db, c->id, s->seq, state, "changed in TheHive",
+	    &actor, &serr) == IRC_OK) {
+		free(s->state);
+		s->state = irc_xstrdup(want);
+		p->res->pulled++;
+	} else {
+		body = json_pack("{s:i, s:s, s:s, s:s}", "step", s->seq, "thehive",
+		    status, "local", s->state, "error", serr.msg);
+		st = pull_record(p, c, s->seq, &actor, "sync.conflict", body, NULL,
+		    err);
+		json_decref(body);
+	}
+remember:
+	snprintf(s->remote_state, sizeof s->remote_state, "%s", status);
+	if (st != IRC_OK)
+		return st;
+	if ((st = irc_db_begin(p->db, err)) != IRC_OK)
+		return st;
+	if ((st = sync_map_put(p, "task", s->id, s->task, 0, status, err)) !=
+	    IRC_OK) {
+		irc_db_rollback(p->db);
+		return st;
+	}
+	return irc_db_commit(p->db, err);
+}
+
+enum irc_status
+sync_pull_states(struct sync_pass *p, struct sync_case *c, json_t *tasks,
+    struct irc_error *err)
+{
+	enum irc_status st = IRC_OK;
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(tasks, i, t) {
+		const char *id = json_string_value(json_object_get(t, "_id"));
+		const char *status = json_string_value(json_object_get(t,
+		    "status"));
+
+		if (id == NULL || status == NULL)
+			continue;
+		for (size_t k = 0; k < c->nsteps && st == IRC_OK; k++) {
+			struct sync_step *s = &c->steps[k];
+
+			if (strcmp(s->task, id) != 0 || s->remote_state[0] == '\0' ||
+			    strcmp(s->remote_state, status) == 0)
+				continue;
+			st = pull_task_state(p, c, s, t, status, err);
+		}
+		if (st != IRC_OK)
+			break;
+	}
+	return st;
+}
+
+/* Pulls the new logs of one task. */
+static enum irc_status
+pull_logs(struct sync_pass *p, struct sync_case *c, const char *task,
+    int step_seq, int64_t since, int64_t *newest, struct irc_error *err)
+{
+	struct irc_hive_req *req;
+	struct irc_actor actor;
+	char marker[64];
+	enum irc_status st = IRC_OK;
+	json_t *lg, *body;
+	size_t i, n;
+
+	snprintf(marker, sizeof marker, "<!-- ircase:%s:", c->uuid);
+	for (int from = 0; st == IRC_OK; from += SYNC_PAGE) {
+		req = sync_send(p, sync_query(json_pack("[{s:s, s:s}, {s:s},"
+		    " {s:s, s:{s:I}}, {s:s, s:[{s:s}]}, {s:s, s:i, s:i}]", "_name",
+		    "getTask", "idOrName", task, "_name", "logs", "_name", "filter",
+		    "_gte", "_createdAt", (json_int_t)since, "_name", "sort",
+		    "_fields", "_createdAt", "asc", "_name", "page", "from", from,
+		    "to", from + SYNC_PAGE)));
+		if (req->status != 200 || !json_is_array(req->reply)) {
+			st = irc_fail(err, IRC_ERR_IO, "%s", req->error);
+			irc_hive_req_free(req);
+			return st;
+		}
+		json_array_foreach(req->reply, i, lg) {
+			const char *id = json_string_value(json_object_get(lg, "_id"));
+			const char *msg = json_string_value(json_object_get(lg,
+			    "message"));
+			json_int_t at = json_integer_value(json_object_get(lg,
+			    "_createdAt"));
+
+			if (at > *newest)
+				*newest = at;
+			if (id == NULL || msg == NULL || strstr(msg, marker) != NULL ||
+			    sync_map_has_remote(p, id))
+				continue;
+			remote_actor(&actor, lg, "_createdBy");
+			body = json_pack("{s:s, s:s, s:I}", "text", msg, "thehive_id",
+			    id, "thehive_date", json_integer_value(json_object_get(lg,
+			    "date")));
+			st = pull_record(p, c, step_seq, &actor, "thehive.log", body,
+			    id, err);
+			json_decref(body);
+			if (st != IRC_OK)
+				break;
+		}
+		n = json_array_size(req->reply);
+		irc_hive_req_free(req);
+		if (n < SYNC_PAGE)
+			break;
+	}
+	return st;
+}
+
+/* Pulls observables added in TheHive. */
+static enum irc_status
+pull_observables(struct sync_pass *p, struct sync_case *c,
+    struct irc_error *err)
+{
+	struct irc_hive_req *req;
+	struct irc_actor actor;
+	enum irc_status st = IRC_OK;
+	json_t *o, *body;
+	size_t i;
+
+	req = sync_send(p, sync_query(json_pack("[{s:s, s:s}, {s:s},"
+	    " {s:s, s:[{s:s}]}, {s:s, s:i, s:i}]", "_name", "getCase", "idOrName",
+	    c->remote, "_name", "observables", "_name", "sort", "_fields",
+	    "_createdAt", "asc", "_name", "page", "from", 0, "to", 10000)));
+	if (req->status != 200 || !json_is_array(req->reply)) {
+		st = irc_fail(err, IRC_ERR_IO, "%s", req->error);
+		irc_hive_req_free(req);
+		return st;
+	}
+	json_array_foreach(req->reply, i, o) {
+		const char *id = json_string_value(json_object_get(o, "_id"));
+
+		if (id == NULL || sync_map_has_remote(p, id))
+			continue;
+		remote_actor(&actor, o, "_createdBy");
+		body = json_pack("{s:s?, s:s?, s:s}", "type", json_string_value(
+		    json_object_get(o, "dataType")), "value", json_string_value(
+		    json_object_get(o, "data")), "thehive_id", id);
+		st = pull_record(p, c, 0, &actor, "thehive.observable", body, id,
+		    err);
+		json_decref(body);
+		if (st != IRC_OK)
+			break;
+	}
+	irc_hive_req_free(req);
+	return st;
+}
+
+enum irc_status
+sync_pull_new(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
+{
+	int64_t newest = c->pulled_at;
+	enum irc_status st = IRC_OK;
+
+	for (size_t k = 0; k <= c->nsteps && st == IRC_OK; k++) {
+		const char *task = k < c->nsteps ? c->steps[k].task : c->case_log;
+
+		if (task[0] == '\0' || task[0] == '-')
+			continue;
+		st = pull_logs(p, c, task, k < c->nsteps ? c->steps[k].seq : 0,
+		    c->pulled_at, &newest, err);
+	}
+	if (st == IRC_OK && c->remote[0] != '\0')
+		st = pull_observables(p, c, err);
+	c->pulled_at = newest;
+	return st;
+}
