@@ -14,6 +14,7 @@
 
 #include "case.h"
 #include "cli.h"
+#include "cli_lifecycle.h"
 #include "mem.h"
 #include "model.h"
 #include "sanitize.h"
@@ -298,6 +299,8 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (as_json) {
 		json = irc_case_to_json(kase, true);
+		if (!show_lifecycle_json(db, kase, json))
+			goto out;
 		if (!cli_json_print(json, stdout)) {
 			status = cli_failf("cannot write case %" PRId64 ": %s",
 			    case_id, strerror(errno));
@@ -305,6 +308,8 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	} else {
 		show_header(kase);
+		if (!show_lifecycle_text(db, kase))
+			goto out;
 		show_steps(kase);
 		show_timeline(kase);
 		if (!show_chain(db, case_id, &failed)) {

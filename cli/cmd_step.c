@@ -15,7 +15,11 @@ static const char step_options[] =
     "pending.\n"
     "\n"
     "Options:\n"
-    "  --note TEXT      record why, with the change of state\n";
+    "  --note TEXT      record why, with the change of state (required\n"
+    "                   for skip)\n"
+    "\n"
+    "A step whose playbook marks it as needing approval stays active when\n"
+    "marked done, until another responder runs 'ircase approve CASE N'.\n";
 
 int
 cmd_step(struct cli_ctx *ctx, int argc, char **argv)
@@ -69,6 +73,9 @@ cmd_step(struct cli_ctx *ctx, int argc, char **argv)
 		    "done, skip, na or pending", argv[optind + 2]);
 	if (note != NULL && !cli_check_text(ctx, "--note", note))
 		return CLI_EXIT_USAGE;
+	if (state == IRC_STEP_SKIPPED && note == NULL)
+		return cli_usage_error(ctx, "skipping a step needs a reason; add "
+		    "--note TEXT");
 
 	if (!cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
 		return CLI_EXIT_FAIL;

@@ -13,6 +13,7 @@
 
 #include "../tui/tui.h"
 #include "cli.h"
+#include "cli_lifecycle.h"
 #include "cli_sync.h"
 
 const struct cli_cmd cli_cmds[] = {
@@ -44,6 +45,34 @@ const struct cli_cmd cli_cmds[] = {
 	    "Send waiting actions to TheHive and pull changes made there." },
 	{ "thehive", cmd_thehive, "check [--drill] [--insecure]",
 	    "Check the TheHive URL, key, proxy and TLS settings." },
+	{ "role", cmd_role, "CASE ROLE PERSON",
+	    "Hand a role on a case (incident_commander, scribe, ...) to a person." },
+	{ "report", cmd_report, "CASE --by WHO --channel C [--at TIME] TEXT",
+	    "Record who reported what on a case, when and how." },
+	{ "weakness", cmd_weakness, "add|promote|list|verify ...",
+	    "Keep the register of reported weaknesses; turn one into a case." },
+	{ "decide", cmd_decide, "CASE incident|event|not-incident --reason TEXT ...",
+	    "Record the Assess decision, the awareness time and the TLP." },
+	{ "milestone", cmd_milestone, "CASE contained|eradicated|recovered ...",
+	    "Record a Respond milestone." },
+	{ "approve", cmd_approve, "CASE N",
+	    "Approve step N as a second responder." },
+	{ "lesson", cmd_lesson, "CASE --root-cause|--went-well|--went-badly TEXT",
+	    "Record a lesson learned, or waive the Learn phase." },
+	{ "followup", cmd_followup, "add CASE ...|done ID ...",
+	    "Add a follow-up with an owner and due date, or mark one done." },
+	{ "followups", cmd_followups, "[--open] [--json]",
+	    "List the follow-ups of every case, overdue ones marked." },
+	{ "clock", cmd_clock, "CASE start RULE",
+	    "Start a notification clock (gdpr, nis2-..., pci-dss, ...)." },
+	{ "notify", cmd_notify, "CASE CLOCK --to WHO [--ref TEXT] [--at TIME]",
+	    "Record a notification, which stops its clock." },
+	{ "clocks", cmd_clocks, "[--all] [--json]",
+	    "List running notification clocks, nearest deadline first." },
+	{ "close", cmd_close, "CASE [--summary TEXT]",
+	    "Close a case, or list what is missing before it can close." },
+	{ "stats", cmd_stats, "[--from DATE] [--to DATE] [--json]",
+	    "Summarise response times over the cases opened in a period." },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -68,7 +68,7 @@ check "step start action" "step.state|pending|active|Looking now" \
     "$(sqlite3 "$IRCASE_DB" "SELECT kind, json_extract(body, '$.from'), json_extract(body, '$.to'), json_extract(body, '$.note') FROM action WHERE case_id = 1 AND seq = 4")"
 "$IRCASE" step 1 2 done
 check "step done exit status" 0 "$?"
-"$IRCASE" step 1 3 skip
+"$IRCASE" step 1 3 skip --note "No sender domain to block"
 check "step skip exit status" 0 "$?"
 "$IRCASE" step 1 1 na
 check "step na exit status" 0 "$?"

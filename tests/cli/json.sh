@@ -10,7 +10,7 @@ pb="$IRCASE_TOP/tests/data/cli/phishing.md"
 "$IRCASE" step 1 2 start --note "step note"
 
 summary="number uuid title severity severity_name status kind opened_at steps_done steps_total"
-case_keys="$summary closed_at description playbook phases actions chain"
+case_keys="$summary closed_at description playbook phases actions chain lifecycle metrics contacts"
 export_keys="$summary closed_at description playbook phases actions chain verify invalid_utf8"
 
 # keys PROGRAM: runs python3 on the JSON on stdin and prints its result.

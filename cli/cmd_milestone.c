@@ -1,0 +1,77 @@
+/*
+ * cmd_milestone.c: "ircase milestone", which records that a case was
+ * contained, eradicated or recovered.
+ */
+#include <getopt.h>
+
+#include "actor.h"
+#include "cli_lifecycle.h"
+
+static const char milestone_options[] =
+    "Options:\n"
+    "  --at TIME        when it was reached: RFC 3339 or local\n"
+    "                   \"YYYY-MM-DD HH:MM\" (default: now)\n"
+    "  --note TEXT      how\n";
+
+int
+cmd_milestone(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "at", required_argument, NULL, 'a' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct irc_when at = { 0, 0 };
+	struct irc_db *db = NULL;
+	struct irc_actor actor;
+	struct irc_error err;
+	const char *note = NULL;
+	int64_t case_id;
+	int c, status = CLI_EXIT_FAIL;
+
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (!cli_parse_when(ctx, "--at", optarg, &at))
+				return CLI_EXIT_USAGE;
+			break;
+		case 'n':
+			if (!cli_check_text(ctx, "--note", optarg))
+				return CLI_EXIT_USAGE;
+			note = optarg;
+			break;
+		case CLI_OPT_DB:
+			ctx->db_path = optarg;
+			break;
+		case 'h':
+			cli_help(ctx, stdout, milestone_options);
+			return CLI_EXIT_OK;
+		default:
+			return cli_bad_option(ctx, c, argv);
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(ctx, "%s; usage: ircase milestone CASE "
+		    "contained|eradicated|recovered", argc - optind < 2 ?
+		    "missing CASE or milestone" : "too many arguments");
+	if (!cli_parse_case(ctx, argv[optind], &case_id))
+		return CLI_EXIT_USAGE;
+	if (!irc_word_in(argv[optind + 1], irc_milestones))
+		return cli_usage_error(ctx, "invalid milestone '%s'; use "
+		    "contained, eradicated or recovered", argv[optind + 1]);
+
+	if (!cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
+		return CLI_EXIT_FAIL;
+	irc_actor_current(&actor);
+	irc_error_clear(&err);
+	if (irc_case_milestone(db, case_id, argv[optind + 1], at, note, &actor,
+	    &err) != IRC_OK)
+		status = cli_fail(&err);
+	else
+		status = CLI_EXIT_OK;
+	irc_db_close(db);
+	return status;
+}
