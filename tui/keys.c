@@ -43,6 +43,16 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_STEP_NEXT, { ' ' }, "Space", "move the selected step on: pending, active, done, then back to pending" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_DONE, { 'x' }, "x", "mark the selected step done" },
 	{ TUI_CTX_CASE, TUI_ACT_NOTE, { 'n' }, "n", "add a note about the selected step" },
+	{ TUI_CTX_CASE, TUI_ACT_STEP_SKIP, { 's' }, "s", "skip the selected step; asks for the reason" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_PREPARE, { '1' }, "1", "Prepare: roles on the case and contacts; assign a role" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_REPORT, { '2' }, "2", "Report: who reported what, when and how; add a report" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_ASSESS, { '3' }, "3", "Assess: the decision, awareness time and clocks; record the decision" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_RESPOND, { '4' }, "4", "Respond: contained, eradicated and recovered milestones" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_LEARN, { '5' }, "5", "Learn: lessons and follow-ups; add them or waive the phase" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_EVIDENCE, { '6' }, "6", "Evidence: items with SHA-256 and custody; add a file or a transfer" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_OBSERVABLES, { 'o' }, "o", "observables of the case; add one" },
+	{ TUI_CTX_CASE, TUI_ACT_PANE_ASSETS, { 'a' }, "a", "affected assets; add one from the inventory or typed in" },
+	{ TUI_CTX_CASE, TUI_ACT_CLOSE_CASE, { 'C' }, "C", "close the case, or list what is missing before it can close" },
 	{ TUI_CTX_CASE, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_CASE, TUI_ACT_BACK, { 'q' }, "q", "return focus to the steps, or go back to the case list" },
 
@@ -61,6 +71,17 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_HELP, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "scroll up one page" },
 	{ TUI_CTX_HELP, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE), ' ' }, "PgDn, Space", "scroll down one page" },
 	{ TUI_CTX_HELP, TUI_ACT_BACK, { 'q', '?', TUI_ESC }, "q, ?, Esc", "close the help" },
+
+	{ TUI_CTX_RECORDS, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "select the previous line" },
+	{ TUI_CTX_RECORDS, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "select the next line" },
+	{ TUI_CTX_RECORDS, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "move up one page" },
+	{ TUI_CTX_RECORDS, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE) }, "PgDn", "move down one page" },
+	{ TUI_CTX_RECORDS, TUI_ACT_REC_ADD, { 'a' }, "a", "add a record of this pane: role, report, decision, milestone, lesson, evidence file, observable or asset" },
+	{ TUI_CTX_RECORDS, TUI_ACT_REC_TRANSFER, { 't' }, "t", "Evidence: record a custody transfer of the selected item" },
+	{ TUI_CTX_RECORDS, TUI_ACT_REC_FOLLOWUP, { 'f' }, "f", "Learn: add a follow-up with owner and due date" },
+	{ TUI_CTX_RECORDS, TUI_ACT_REC_WAIVE, { 'w' }, "w", "Learn: waive the lessons, with a reason" },
+	{ TUI_CTX_RECORDS, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_RECORDS, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case; in a form, Esc cancels it" },
 };
 
 static const char *const ctx_names[TUI_CTX_COUNT] = {
@@ -69,6 +90,7 @@ static const char *const ctx_names[TUI_CTX_COUNT] = {
 	[TUI_CTX_CASE] = "Case view",
 	[TUI_CTX_INPUT] = "Text input (title, note)",
 	[TUI_CTX_HELP] = "Help",
+	[TUI_CTX_RECORDS] = "Record panes (1-6, o, a in the case view)",
 };
 
 const struct tui_key *tui_keys(size_t *count)

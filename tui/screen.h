@@ -43,6 +43,7 @@ enum tui_role {
 	TUI_ROLE_EMPH,
 	TUI_ROLE_STRONG,
 	TUI_ROLE_LINK,
+	TUI_ROLE_WARNING,	/* a deadline in its last quarter */
 	TUI_ROLE_COUNT
 };
 
@@ -104,5 +105,6 @@ extern const struct screen_ops screen_help_ops;
 extern const struct screen_ops screen_list_ops;
 extern const struct screen_ops screen_new_ops;
 extern const struct screen_ops screen_case_ops;	/* arg: const int64_t *case_id */
+extern const struct screen_ops screen_records_ops;	/* arg: const struct rec_open * */
 
 #endif

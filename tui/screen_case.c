@@ -19,6 +19,7 @@
 #include "keys.h"
 #include "markdown.h"
 #include "mem.h"
+#include "prompt.h"
 #include "sanitize.h"
 #include "screen.h"
 #include "text.h"
@@ -400,15 +401,18 @@ static void case_draw_timeline(struct case_screen *cs,
 	}
 }
 
-static void case_draw_status(struct case_screen *cs)
+static void case_draw_status(struct tui *t, struct case_screen *cs)
 {
 	int done = 0;
 	char since[32], right[96];
 	int64_t end = cs->c->closed_at ? cs->c->closed_at : irc_now_us();
+	enum tui_role clock_role;
+	char clock[64];
 
 	for (size_t i = 0; i < cs->c->nsteps; i++)
 		if (irc_step_state_closed(cs->c->steps[i].state))
 			done++;
+	case_clock_status(t, cs->id, clock, sizeof(clock), &clock_role);
 	irc_duration(end - cs->c->sum.opened_at, since, sizeof(since));
 	snprintf(right, sizeof(right), "#%lld  %s %s  %d/%zu done",
 	    (long long)cs->c->sum.id, cs->c->closed_at ? "closed after" :
@@ -417,6 +421,11 @@ static void case_draw_status(struct case_screen *cs)
 	    "Enter saves the note, Esc or Ctrl-G cancels" :
 	    "Space state  x done  n note  ? keys  q back",
 	    right, cs->error);
+	/* The nearest notification deadline, left of the case clock. */
+	if (clock[0] != '\0')
+		tui_draw(LINES - 1, COLS - tui_text_width(right) - 2 -
+		    tui_text_width(clock), clock, tui_text_width(clock),
+		    tui_attr(clock_role));
 }
 
 static void case_draw(struct tui *t, struct screen *s)
@@ -440,7 +449,7 @@ static void case_draw(struct tui *t, struct screen *s)
 		    FOCUS_BODY ? TUI_ROLE_ACTIVE : TUI_ROLE_DIM));
 	case_draw_body(cs, &l);
 	case_draw_timeline(cs, &l);
-	case_draw_status(cs);
+	case_draw_status(t, cs);
 	if (cs->noting) {
 		char prompt[48];
 
@@ -622,6 +631,8 @@ static void case_key(struct tui *t, struct screen *s, int key)
 			tui_pop(t);
 		break;
 	default:
+		case_keys_records(t, cs->id, case_selected(cs) ?
+		    case_selected(cs)->seq : 0, tui_key_action(TUI_CTX_CASE, key));
 		break;
 	}
 }

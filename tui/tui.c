@@ -46,6 +46,7 @@ static const struct role_style role_styles[TUI_ROLE_COUNT] = {
 	[TUI_ROLE_EMPH] = { -1, -1, A_UNDERLINE, A_UNDERLINE },
 	[TUI_ROLE_STRONG] = { -1, -1, A_BOLD, A_BOLD },
 	[TUI_ROLE_LINK] = { COLOR_BLUE, -1, A_UNDERLINE, A_UNDERLINE },
+	[TUI_ROLE_WARNING] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
 };
 
 attr_t tui_attr(enum tui_role role)

@@ -1,0 +1,126 @@
+/*
+ * case_keys.c: what the case view opens from its record keys: the record
+ * pane of each phase, observables and assets, the skip prompt, the close
+ * prompt, and the notification deadline shown in its status bar.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "clock.h"
+#include "lifecycle.h"
+#include "prompt.h"
+#include "records.h"
+#include "timeutil.h"
+
+static const struct {
+	enum tui_action action;
+	const struct rec_kind *kind;
+} case_panes[] = {
+	{ TUI_ACT_PANE_PREPARE, &pane_prepare },
+	{ TUI_ACT_PANE_REPORT, &pane_report },
+	{ TUI_ACT_PANE_ASSESS, &pane_assess },
+	{ TUI_ACT_PANE_RESPOND, &pane_respond },
+	{ TUI_ACT_PANE_LEARN, &pane_learn },
+	{ TUI_ACT_PANE_EVIDENCE, &pane_evidence },
+	{ TUI_ACT_PANE_OBSERVABLES, &pane_observables },
+	{ TUI_ACT_PANE_ASSETS, &pane_assets },
+};
+
+static enum irc_status case_skip_submit(struct tui *t, int64_t case_id,
+    int64_t number, const char *text, struct irc_error *err)
+{
+	if (text[strspn(text, " ")] == '\0')
+		return irc_fail(err, IRC_ERR_INVALID, "a skipped step needs a "
+		    "reason; type it, or press Esc");
+	return irc_case_step_set(t->db, case_id, (int)number, IRC_STEP_SKIPPED,
+	    text, &t->actor, err);
+}
+
+/* Closes the case, or lists what is missing in the message. */
+static enum irc_status case_close_submit(struct tui *t, int64_t case_id,
+    int64_t number, const char *text, struct irc_error *err)
+{
+	char **missing = NULL, msg[IRC_ERROR_MAX];
+	size_t nmissing = 0, used;
+	enum irc_status st;
+
+	st = irc_case_close(t->db, case_id, *text ? text : NULL, &t->actor,
+	    &missing, &nmissing, err);
+	if (st != IRC_OK && nmissing > 0) {
+		used = (size_t)snprintf(msg, sizeof(msg), "Cannot close yet:");
+		for (size_t i = 0; i < nmissing && used < sizeof(msg); i++)
+			used += (size_t)snprintf(msg + used, sizeof(msg) - used,
+			    " %s%s", missing[i], i + 1 < nmissing ? ";" : ".");
+		irc_fail(err, st, "%s", msg);
+	}
+	irc_strings_free(missing, nmissing);
+	return st;
+}
+
+bool case_keys_records(struct tui *t, int64_t case_id, int seq,
+    enum tui_action action)
+{
+	static char question[64];
+	struct tui_prompt p = { NULL, NULL, case_id, seq, NULL };
+	struct rec_open o = { case_id, NULL };
+
+	for (size_t i = 0; i < sizeof(case_panes) / sizeof(case_panes[0]); i++) {
+		if (case_panes[i].action != action)
+			continue;
+		o.kind = case_panes[i].kind;
+		tui_push(t, &screen_records_ops, &o);
+		return true;
+	}
+	if (action == TUI_ACT_STEP_SKIP) {
+		if (seq <= 0)
+			return true;
+		snprintf(question, sizeof(question), "Why skip step %d? ", seq);
+		p.title = "Skip a step";
+		p.question = question;
+		p.submit = case_skip_submit;
+		tui_push(t, &screen_prompt_ops, &p);
+		return true;
+	}
+	if (action == TUI_ACT_CLOSE_CASE) {
+		p.title = "Close the case";
+		p.question = "Summary (optional): ";
+		p.submit = case_close_submit;
+		tui_push(t, &screen_prompt_ops, &p);
+		return true;
+	}
+	return false;
+}
+
+void case_clock_status(struct tui *t, int64_t case_id, char *buf,
+    size_t size, enum tui_role *role)
+{
+	struct irc_clock c;
+	struct irc_error err;
+	int64_t now = irc_now_us();
+	char left[32];
+	bool found = false;
+
+	buf[0] = '\0';
+	*role = TUI_ROLE_STATUS;
+	if (irc_clock_nearest(t->db, case_id, &c, &found, &err) != IRC_OK ||
+	    !found)
+		return;
+	if (now > c.deadline) {
+		irc_duration(now - c.deadline, left, sizeof(left));
+		snprintf(buf, size, " %s overdue %s ", c.rule, left);
+		*role = TUI_ROLE_ERROR;
+	} else {
+		irc_duration(c.deadline - now, left, sizeof(left));
+		snprintf(buf, size, " %s %s left ", c.rule, left);
+		if (irc_clock_elapsed_fraction(&c, now) >= 0.75)
+			*role = TUI_ROLE_WARNING;
+	}
+	/* NOTE: irc_clocks_free() also frees its array, so the strings of
+	 * this one clock on the stack are freed here. */
+	free(c.case_title);
+	free(c.rule);
+	free(c.notified_to);
+	free(c.notified_ref);
+}

@@ -1,0 +1,93 @@
+/*
+ * pane_assets.c: the assets a case affects, and the form that adds one
+ * from the inventory by id or typed in.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "asset.h"
+#include "config.h"
+#include "records.h"
+
+static enum irc_status assets_load(struct tui *t, int64_t case_id,
+    struct rec_lines *out, struct irc_error *err)
+{
+	struct irc_asset *list;
+	size_t n;
+	enum irc_status st;
+
+	if ((st = irc_asset_list(t->db, case_id, &list, &n, err)) != IRC_OK)
+		return st;
+	for (size_t i = 0; i < n; i++) {
+		const struct irc_asset *a = &list[i];
+
+		rec_add(out, TUI_ROLE_NORMAL, a->number, "%3" PRId64 " %-14s %s"
+		    "  owner %s  %s", a->number, a->inventory_id ?
+		    a->inventory_id : "(typed)", a->name,
+		    *a->owner ? a->owner : "-", a->classification);
+	}
+	irc_assets_free(list, n);
+	return IRC_OK;
+}
+
+/* Adds the inventory asset whose id is id. */
+static enum irc_status assets_add_inventory(struct tui *t, int64_t case_id,
+    const char *id, int64_t *number, struct irc_error *err)
+{
+	struct irc_inventory *inv = NULL;
+	struct irc_config *cfg = NULL;
+	const struct irc_asset_row *row;
+	struct irc_asset_new a;
+	enum irc_status st;
+
+	if ((st = irc_config_load(NULL, &cfg, err)) != IRC_OK)
+		return st;
+	st = irc_inventory_load(&cfg->assets, cfg->path, &inv, err);
+	irc_config_free(cfg);
+	if (st != IRC_OK)
+		return st;
+	row = irc_inventory_find(inv, id);
+	if (row == NULL) {
+		st = irc_fail(err, IRC_ERR_NOT_FOUND, "no asset with id '%s' in "
+		    "%s; leave the id empty to type the asset in", id, inv->path);
+	} else {
+		a.inventory_id = row->id;
+		a.name = row->name;
+		a.owner = row->owner;
+		a.classification = row->classification;
+		st = irc_asset_add(t->db, case_id, &a, &t->actor, number, err);
+	}
+	irc_inventory_free(inv);
+	return st;
+}
+
+static enum irc_status assets_submit(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	struct irc_asset_new a = { NULL, values[1], values[2], values[3] };
+	int64_t number = 0;
+	enum irc_status st;
+
+	if (*values[0] != '\0')
+		st = assets_add_inventory(t, case_id, values[0], &number, err);
+	else
+		st = irc_asset_add(t->db, case_id, &a, &t->actor, &number, err);
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Asset %" PRId64 " recorded.", number);
+	return st;
+}
+
+static const struct rec_form assets_forms[] = {
+	{ TUI_ACT_REC_ADD, { "Inventory id (empty to type it in): ",
+	    "Name (when typed in): ", "Owner (when typed in): ",
+	    "Classification (when typed in): ", NULL }, false, assets_submit },
+};
+
+const struct rec_kind pane_assets = {
+	.title = "Affected assets",
+	.hint = "a add an asset  ? keys  q back",
+	.load = assets_load,
+	.forms = assets_forms,
+	.nforms = 1,
+};

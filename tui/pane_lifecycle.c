@@ -1,0 +1,394 @@
+/*
+ * pane_lifecycle.c: the record panes of the Prepare, Report, Assess,
+ * Respond and Learn phases (ISO/IEC 27001:2013 A.16.1.1 to A.16.1.6,
+ * 2022 5.24 to 5.27 and 6.8).  Each pane reads the case's records through
+ * irc_lifecycle_to_json() and adds them through the lifecycle functions of
+ * core/.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "clock.h"
+#include "config.h"
+#include "lifecycle.h"
+#include "mem.h"
+#include "records.h"
+#include "timeutil.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* Formats a stored time (integer microseconds) as local time, or "-". */
+static const char *when(json_t *o, const char *key, char *buf, size_t size)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		return "-";
+	return irc_time_local(json_integer_value(v), buf, size);
+}
+
+static enum irc_status records_json(struct tui *t, int64_t case_id,
+    json_t **out, struct irc_error *err)
+{
+	return irc_lifecycle_to_json(t->db, case_id, out, err);
+}
+
+/* Parses an optional time answer; "" leaves w at 0 (now). */
+static enum irc_status answer_time(const char *text, struct irc_when *w,
+    struct irc_error *err)
+{
+	w->us = 0;
+	w->offset = 0;
+	if (*text == '\0')
+		return IRC_OK;
+	return irc_time_parse(text, &w->us, &w->offset, err);
+}
+
+static enum irc_status prepare_load(struct tui *t, int64_t case_id,
+    struct rec_lines *out, struct irc_error *err)
+{
+	struct irc_config *cfg = NULL;
+	json_t *o, *r;
+	char buf[64];
+	size_t i;
+
+	if (records_json(t, case_id, &o, err) != IRC_OK)
+		return err->status;
+	rec_add(out, TUI_ROLE_HEADING, 0, "Roles on this case");
+	json_array_foreach(json_object_get(o, "roles"), i, r)
+		rec_add(out, TUI_ROLE_NORMAL, 0, "  %-20s %s  since %s",
+		    str(r, "role"), str(r, "person"),
+		    when(r, "assigned_at", buf, sizeof(buf)));
+	if (json_array_size(json_object_get(o, "roles")) == 0)
+		rec_add(out, TUI_ROLE_DIM, 0, "  none yet: press a to assign one");
+	json_decref(o);
+
+	rec_add(out, TUI_ROLE_HEADING, 0, "Contacts (config.yaml)");
+	if (irc_config_load(NULL, &cfg, err) != IRC_OK) {
+		rec_add(out, TUI_ROLE_ERROR, 0, "  %s", err->msg);
+		irc_error_clear(err);
+		return IRC_OK;
+	}
+	for (i = 0; i < cfg->ncontacts; i++) {
+		const struct irc_config_contact *c = &cfg->contacts[i];
+
+		rec_add(out, TUI_ROLE_NORMAL, 0, "  %-10s %s  %s  %s", c->role,
+		    c->name, rec_opt(c->email), rec_opt(c->phone));
+	}
+	if (cfg->ncontacts == 0)
+		rec_add(out, TUI_ROLE_DIM, 0, "  none configured");
+	irc_config_free(cfg);
+	return IRC_OK;
+}
+
+static enum irc_status prepare_submit(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	enum irc_status st = irc_case_role_set(t->db, case_id, values[0],
+	    values[1], &t->actor, err);
+
+	if (st == IRC_OK)
+		snprintf(done, done_size, "%s is now %s.", values[1], values[0]);
+	return st;
+}
+
+static const struct rec_form prepare_forms[] = {
+	{ TUI_ACT_REC_ADD, { "Role (incident_commander, deputy, scribe, "
+	    "communications, technical_lead, legal, dpo): ", "Person: ", NULL },
+	    false, prepare_submit },
+};
+
+const struct rec_kind pane_prepare = {
+	.title = "Prepare: roles and contacts (A.16.1.1, 5.24)",
+	.hint = "a assign a role  ? keys  q back",
+	.load = prepare_load,
+	.forms = prepare_forms,
+	.nforms = 1,
+};
+
+static enum irc_status report_load(struct tui *t, int64_t case_id,
+    struct rec_lines *out, struct irc_error *err)
+{
+	json_t *o, *r;
+	char buf[64];
+	size_t i;
+
+	if (records_json(t, case_id, &o, err) != IRC_OK)
+		return err->status;
+	json_array_foreach(json_object_get(o, "reports"), i, r) {
+		rec_add(out, TUI_ROLE_HEADING, 0, "%lld  %s by %s, received %s",
+		    (long long)json_integer_value(json_object_get(r, "number")),
+		    str(r, "channel"), str(r, "reporter"),
+		    when(r, "received_at", buf, sizeof(buf)));
+		rec_add(out, TUI_ROLE_NORMAL, 0, "   %s", str(r, "text"));
+	}
+	json_decref(o);
+	return IRC_OK;
+}
+
+static enum irc_status report_submit(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	struct irc_when received;
+	int64_t number = 0;
+	enum irc_status st;
+
+	if ((st = answer_time(values[2], &received, err)) != IRC_OK)
+		return st;
+	st = irc_case_report_add(t->db, case_id, values[0], values[1],
+	    received, values[3], &t->actor, &number, err);
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Report %" PRId64 " recorded.", number);
+	return st;
+}
+
+static const struct rec_form report_forms[] = {
+	{ TUI_ACT_REC_ADD, { "Reported by: ", "Channel (email, phone, chat, "
+	    "monitoring, other): ", "Received (empty for now, or 2026-03-29 "
+	    "15:05): ", "What was said: ", NULL }, false, report_submit },
+};
+
+const struct rec_kind pane_report = {
+	.title = "Report (A.16.1.2, A.16.1.3, 6.8)",
+	.hint = "a add a report  ? keys  q back",
+	.load = report_load,
+	.forms = report_forms,
+	.nforms = 1,
+};
+
+static enum irc_status assess_load(struct tui *t, int64_t case_id,
+    struct rec_lines *out, struct irc_error *err)
+{
+	json_t *o, *r;
+	char buf[64], left[32];
+	size_t i;
+
+	if (records_json(t, case_id, &o, err) != IRC_OK)
+		return err->status;
+	rec_add(out, TUI_ROLE_HEADING, 0, "Verdict: %s  category: %s  TLP %s  "
+	    "PAP %s", *str(o, "verdict") ? str(o, "verdict") : "not decided",
+	    *str(o, "category") ? str(o, "category") : "-", str(o, "tlp"),
+	    str(o, "pap"));
+	rec_add(out, TUI_ROLE_NORMAL, 0, "Aware since: %s",
+	    when(o, "aware_at", buf, sizeof(buf)));
+	json_array_foreach(json_object_get(o, "decisions"), i, r)
+		rec_add(out, TUI_ROLE_NORMAL, 0, "  %s  %s by %s: %s",
+		    when(r, "decided_at", buf, sizeof(buf)), str(r, "verdict"),
+		    str(r, "decided_by"), str(r, "reason"));
+	json_array_foreach(json_object_get(o, "clocks"), i, r) {
+		json_t *dl = json_object_get(r, "deadline");
+
+		irc_duration(json_integer_value(json_object_get(r,
+		    "time_left_us")), left, sizeof(left));
+		rec_add(out, TUI_ROLE_DIM, 0, "  clock %s: deadline %s, %s %s",
+		    str(r, "rule"), json_is_string(dl) ? json_string_value(dl) :
+		    when(r, "deadline", buf, sizeof(buf)), left, "left");
+	}
+	json_decref(o);
+	return IRC_OK;
+}
+
+static enum irc_status assess_submit(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	struct irc_decision_input in;
+	struct irc_config *cfg = NULL;
+	char *verdict = irc_xstrdup(values[0]), *p;
+	enum irc_status st;
+
+	memset(&in, 0, sizeof(in));
+	for (p = verdict; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	in.verdict = verdict;
+	in.reason = values[1];
+	in.category = *values[3] ? values[3] : NULL;
+	in.tlp = *values[5] ? values[5] : NULL;
+	if (*values[2] != '\0') {
+		char *end;
+		long sev = strtol(values[2], &end, 10);
+
+		if (*end != '\0' || sev < 1 || sev > 4) {
+			free(verdict);
+			return irc_fail(err, IRC_ERR_INVALID, "invalid severity "
+			    "'%s'; use 1 (low) to 4 (critical)", values[2]);
+		}
+		in.severity = (int)sev;
+	}
+	if ((st = answer_time(values[4], &in.aware, err)) == IRC_OK &&
+	    (st = irc_config_load(NULL, &cfg, err)) == IRC_OK)
+		st = irc_case_decide(t->db, case_id, &in, cfg, &t->actor, err);
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Decision recorded: %s.", verdict);
+	irc_config_free(cfg);
+	free(verdict);
+	return st;
+}
+
+static const struct rec_form assess_forms[] = {
+	{ TUI_ACT_REC_ADD, { "Verdict (incident, event, not-incident): ",
+	    "Reason: ", "Severity 1-4 (empty to keep): ",
+	    "Category (empty to keep): ", "Aware since (empty to keep, or "
+	    "2026-03-29 15:05): ", "TLP (empty to keep): ", NULL }, false,
+	    assess_submit },
+};
+
+const struct rec_kind pane_assess = {
+	.title = "Assess: the decision (A.16.1.4, 5.25)",
+	.hint = "a record the decision  ? keys  q back",
+	.load = assess_load,
+	.forms = assess_forms,
+	.nforms = 1,
+};
+
+static enum irc_status respond_load(struct tui *t, int64_t case_id,
+    struct rec_lines *out, struct irc_error *err)
+{
+	json_t *o, *r;
+	char buf[64];
+	size_t i;
+
+	if (records_json(t, case_id, &o, err) != IRC_OK)
+		return err->status;
+	rec_add(out, TUI_ROLE_HEADING, 0, "Milestones");
+	for (i = 0; irc_milestones[i] != NULL; i++) {
+		json_t *found = NULL;
+		size_t j;
+
+		json_array_foreach(json_object_get(o, "milestones"), j, r)
+			if (strcmp(str(r, "name"), irc_milestones[i]) == 0)
+				found = r;
+		if (found != NULL)
+			rec_add(out, TUI_ROLE_DONE, 0, "  [x] %-11s %s by %s %s",
+			    irc_milestones[i], when(found, "reached_at", buf,
+			    sizeof(buf)), str(found, "recorded_by"),
+			    str(found, "note"));
+		else
+			rec_add(out, TUI_ROLE_NORMAL, 0, "  [ ] %s",
+			    irc_milestones[i]);
+	}
+	rec_add(out, TUI_ROLE_DIM, 0, "The playbook's Respond steps are in the "
+	    "case view.");
+	json_decref(o);
+	return IRC_OK;
+}
+
+static enum irc_status respond_submit(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	struct irc_when at;
+	enum irc_status st;
+
+	if ((st = answer_time(values[1], &at, err)) != IRC_OK)
+		return st;
+	st = irc_case_milestone(t->db, case_id, values[0], at,
+	    *values[2] ? values[2] : NULL, &t->actor, err);
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Milestone %s recorded.", values[0]);
+	return st;
+}
+
+static const struct rec_form respond_forms[] = {
+	{ TUI_ACT_REC_ADD, { "Milestone (contained, eradicated, recovered): ",
+	    "Reached (empty for now, or 2026-03-29 15:05): ",
+	    "Note (optional): ", NULL }, false, respond_submit },
+};
+
+const struct rec_kind pane_respond = {
+	.title = "Respond: milestones (A.16.1.5, 5.26)",
+	.hint = "a record a milestone  ? keys  q back",
+	.load = respond_load,
+	.forms = respond_forms,
+	.nforms = 1,
+};
+
+static enum irc_status learn_load(struct tui *t, int64_t case_id,
+    struct rec_lines *out, struct irc_error *err)
+{
+	json_t *o, *r;
+	size_t i;
+
+	if (records_json(t, case_id, &o, err) != IRC_OK)
+		return err->status;
+	rec_add(out, TUI_ROLE_HEADING, 0, "Lessons");
+	json_array_foreach(json_object_get(o, "lessons"), i, r)
+		rec_add(out, TUI_ROLE_NORMAL, 0, "  %-10s %s", str(r, "kind"),
+		    str(r, "text"));
+	rec_add(out, TUI_ROLE_HEADING, 0, "Follow-ups");
+	json_array_foreach(json_object_get(o, "followups"), i, r)
+		rec_add(out, strcmp(str(r, "state"), "done") == 0 ?
+		    TUI_ROLE_DONE : TUI_ROLE_NORMAL, 0, "  %lld %s due %s, %s: %s",
+		    (long long)json_integer_value(json_object_get(r, "id")),
+		    str(r, "state"), str(r, "due"), str(r, "owner"),
+		    str(r, "text"));
+	json_decref(o);
+	return IRC_OK;
+}
+
+static enum irc_status learn_submit_lesson(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	enum irc_status st = irc_case_lesson_add(t->db, case_id, values[0],
+	    values[1], &t->actor, err);
+
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Lesson recorded.");
+	return st;
+}
+
+static enum irc_status learn_submit_followup(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	int64_t number = 0;
+	enum irc_status st = irc_followup_add(t->db, case_id, values[0],
+	    values[1], values[2], &t->actor, &number, err);
+
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Follow-up %" PRId64 " recorded.",
+		    number);
+	return st;
+}
+
+static enum irc_status learn_submit_waive(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	enum irc_status st = irc_case_lesson_waive(t->db, case_id, values[0],
+	    &t->actor, err);
+
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Learn phase waived.");
+	return st;
+}
+
+static const struct rec_form learn_forms[] = {
+	{ TUI_ACT_REC_ADD, { "Kind (root_cause, went_well, went_badly): ",
+	    "Lesson: ", NULL }, false, learn_submit_lesson },
+	{ TUI_ACT_REC_FOLLOWUP, { "Owner: ", "Due (YYYY-MM-DD): ",
+	    "Corrective action: ", NULL }, false, learn_submit_followup },
+	{ TUI_ACT_REC_WAIVE, { "Reason to waive the lessons: ", NULL }, false,
+	    learn_submit_waive },
+};
+
+const struct rec_kind pane_learn = {
+	.title = "Learn: lessons and follow-ups (A.16.1.6, 5.27)",
+	.hint = "a lesson  f follow-up  w waive  ? keys  q back",
+	.load = learn_load,
+	.forms = learn_forms,
+	.nforms = sizeof(learn_forms) / sizeof(learn_forms[0]),
+};

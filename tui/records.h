@@ -1,0 +1,70 @@
+/*
+ * records.h: what a record pane supplies to screen_records.c.
+ *
+ * A record pane shows the records of one kind on a case (evidence items,
+ * roles, reports, ...) as lines, and adds records through forms: a
+ * sequence of one-line prompts whose answers go to a submit function
+ * that calls core/.  Each kind is defined in its own file (pane_*.c).
+ */
+#ifndef IRC_TUI_RECORDS_H
+#define IRC_TUI_RECORDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "keys.h"
+#include "screen.h"
+
+#define REC_FIELDS_MAX 8
+
+struct rec_line {
+	char *text;
+	enum tui_role role;
+	int64_t id;		/* the record a form acts on, 0 for none */
+};
+
+struct rec_lines {
+	struct rec_line *lines;
+	size_t count;
+};
+
+/* Adds a line (text is formatted and sanitised when drawn). */
+void rec_add(struct rec_lines *out, enum tui_role role, int64_t id,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+struct rec_form {
+	enum tui_action action;	/* the key that opens it, from keys.c */
+	const char *fields[REC_FIELDS_MAX];	/* prompts, NULL-terminated */
+	bool needs_selection;	/* acts on the selected line's record */
+	/*
+	 * Records the answers (values[i] for fields[i], "" when left empty)
+	 * on case case_id; id is the selected line's record.  Returns the
+	 * message to show on success in done.
+	 */
+	enum irc_status (*submit)(struct tui *t, int64_t case_id, int64_t id,
+	    char **values, char *done, size_t done_size, struct irc_error *err);
+};
+
+struct rec_kind {
+	const char *title;	/* "Evidence (A.16.1.7, 5.28)" */
+	const char *hint;	/* status bar text: "a add  t transfer  q back" */
+	/* Fills out with the lines of case case_id; errors go in err. */
+	enum irc_status (*load)(struct tui *t, int64_t case_id,
+	    struct rec_lines *out, struct irc_error *err);
+	const struct rec_form *forms;
+	size_t nforms;
+};
+
+/* The argument of screen_records_ops. */
+struct rec_open {
+	int64_t case_id;
+	const struct rec_kind *kind;
+};
+
+extern const struct rec_kind pane_prepare, pane_report, pane_assess,
+    pane_respond, pane_learn, pane_evidence, pane_observables, pane_assets;
+
+/* Returns "" for NULL, for optional answers passed on to core/. */
+const char *rec_opt(const char *value);
+
+#endif
