@@ -31,8 +31,9 @@ due_check(const char *due, struct irc_error *err)
 	tm.tm_mday = d;
 	tm.tm_hour = 12;
 	t = timegm(&tm);
-	if (gmtime_r(&t, &back) == NULL || back.tm_year != tm.tm_year ||
-	    back.tm_mon != tm.tm_mon || back.tm_mday != tm.tm_mday)
+	/* timegm() normalises tm, so compare with the fields as typed. */
+	if (gmtime_r(&t, &back) == NULL || back.tm_year != y - 1900 ||
+	    back.tm_mon != m - 1 || back.tm_mday != d)
 		goto bad;
 	return IRC_OK;
 bad:
