@@ -25,6 +25,8 @@ static const struct tui_key keys[] = {
 
 	{ TUI_CTX_NEW, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "select the previous playbook or severity" },
 	{ TUI_CTX_NEW, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "select the next playbook or severity" },
+	{ TUI_CTX_NEW, TUI_ACT_LEFT, { TUI_FKEY(KEY_LEFT) }, "Left", "choose the lower severity" },
+	{ TUI_CTX_NEW, TUI_ACT_RIGHT, { TUI_FKEY(KEY_RIGHT) }, "Right", "choose the higher severity" },
 	{ TUI_CTX_NEW, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "move up one page" },
 	{ TUI_CTX_NEW, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE) }, "PgDn", "move down one page" },
 	{ TUI_CTX_NEW, TUI_ACT_SEVERITY, { '1', '2', '3', '4' }, "1-4", "choose severity: 1 low, 2 medium, 3 high, 4 critical" },
@@ -38,8 +40,8 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE) }, "PgDn", "move down one page in the focused pane" },
 	{ TUI_CTX_CASE, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "go to the top of the focused pane" },
 	{ TUI_CTX_CASE, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom of the focused pane" },
-	{ TUI_CTX_CASE, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "focus the selected step's text to scroll it; again to return to the steps" },
-	{ TUI_CTX_CASE, TUI_ACT_FOCUS, { '\t' }, "Tab", "focus the next pane: steps, step text, timeline" },
+	{ TUI_CTX_CASE, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "focus the selected step's text to scroll it, again to return to the steps; in the timeline, show the selected action in full" },
+	{ TUI_CTX_CASE, TUI_ACT_FOCUS, { '\t' }, "Tab", "focus the next pane: steps, step text, timeline (where j/k select an action)" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_NEXT, { ' ' }, "Space", "move the selected step on: pending, active, done, then back to pending" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_DONE, { 'x' }, "x", "mark the selected step done" },
 	{ TUI_CTX_CASE, TUI_ACT_NOTE, { 'n' }, "n", "add a note about the selected step" },
@@ -82,6 +84,15 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_RECORDS, TUI_ACT_REC_WAIVE, { 'w' }, "w", "Learn: waive the lessons, with a reason" },
 	{ TUI_CTX_RECORDS, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_RECORDS, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case; in a form, Esc cancels it" },
+
+	{ TUI_CTX_ACTION, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "scroll up" },
+	{ TUI_CTX_ACTION, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "scroll down" },
+	{ TUI_CTX_ACTION, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "scroll up one page" },
+	{ TUI_CTX_ACTION, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE), ' ' }, "PgDn, Space", "scroll down one page" },
+	{ TUI_CTX_ACTION, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "go to the top" },
+	{ TUI_CTX_ACTION, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom" },
+	{ TUI_CTX_ACTION, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_ACTION, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case" },
 };
 
 static const char *const ctx_names[TUI_CTX_COUNT] = {
@@ -91,6 +102,7 @@ static const char *const ctx_names[TUI_CTX_COUNT] = {
 	[TUI_CTX_INPUT] = "Text input (title, note)",
 	[TUI_CTX_HELP] = "Help",
 	[TUI_CTX_RECORDS] = "Record panes (1-6, o, a in the case view)",
+	[TUI_CTX_ACTION] = "Action detail (Enter on a timeline entry)",
 };
 
 const struct tui_key *tui_keys(size_t *count)

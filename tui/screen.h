@@ -106,5 +106,7 @@ extern const struct screen_ops screen_list_ops;
 extern const struct screen_ops screen_new_ops;
 extern const struct screen_ops screen_case_ops;	/* arg: const int64_t *case_id */
 extern const struct screen_ops screen_records_ops;	/* arg: const struct rec_open * */
+/* arg: const struct irc_action *, copied when the screen opens */
+extern const struct screen_ops screen_action_ops;
 
 #endif

@@ -49,7 +49,11 @@ struct case_screen {
 	bool body_valid;
 	int body_cols;
 	size_t body_top;
-	size_t tl_back;		/* timeline rows scrolled up from the end */
+	size_t tl_sel;		/* index into c->actions of the selected action */
+	size_t tl_top;		/* first timeline row shown */
+	bool tl_end;		/* the selection follows the newest action */
+	bool chain_ok;		/* the chain verified on the last load */
+	char chain_reason[256];	/* why it did not, when !chain_ok */
 	enum case_focus focus;
 	bool noting;
 	struct tui_input note;
@@ -59,26 +63,33 @@ struct case_screen {
 
 /* The pane rectangles for the current terminal size. */
 struct case_layout {
+	int top_y;		/* first row of the steps and body panes */
 	int top_h;		/* rows of the steps and body panes */
 	int left_w;		/* columns of the steps pane */
 	int body_x, body_w;
 	int tl_y, tl_h;		/* timeline heading row and rows below it */
 };
 
-static void case_layout(struct case_layout *l)
+/* The steps pane takes this share of the width, but at least MIN columns. */
+#define CASE_STEPS_PERCENT 45
+#define CASE_STEPS_MIN 24
+
+static void case_layout(const struct case_screen *cs, struct case_layout *l)
 {
-	int avail = LINES - 2;
+	int banner = cs->chain_ok ? 0 : 1;
+	int avail = LINES - 2 - banner;
 
 	l->tl_h = avail / 3 - 1;
 	if (l->tl_h < 3)
 		l->tl_h = 3;
+	l->top_y = 1 + banner;
 	l->top_h = avail - l->tl_h - 1;
-	l->left_w = COLS * 2 / 5;
-	if (l->left_w > 48)
-		l->left_w = 48;
+	l->left_w = COLS * CASE_STEPS_PERCENT / 100;
+	if (l->left_w < CASE_STEPS_MIN)
+		l->left_w = CASE_STEPS_MIN;
 	l->body_x = l->left_w + 1;
 	l->body_w = COLS - l->body_x - 1;
-	l->tl_y = 1 + l->top_h;
+	l->tl_y = l->top_y + l->top_h;
 }
 
 static void case_message(struct case_screen *cs, bool error, const char *text)
@@ -127,6 +138,23 @@ static void case_rows_build(struct case_screen *cs)
 }
 
 /*
+ * Checks the case's hash chain so that the view can warn about a case
+ * that was changed outside ircase.  A check that cannot run is not shown
+ * as a broken chain.
+ */
+static void case_chain_check(struct tui *t, struct case_screen *cs)
+{
+	struct irc_verify_result v;
+	struct irc_error err;
+
+	cs->chain_ok = true;
+	if (irc_chain_verify(t->db, cs->id, &v, &err) != IRC_OK || v.ok)
+		return;
+	cs->chain_ok = false;
+	snprintf(cs->chain_reason, sizeof(cs->chain_reason), "%s", v.reason);
+}
+
+/*
  * Loads the case again from the database and keeps the selected step by
  * its number.  On failure the old copy stays on screen with the message.
  */
@@ -143,6 +171,7 @@ static bool case_load(struct tui *t, struct case_screen *cs)
 	}
 	irc_case_free(cs->c);
 	cs->c = fresh;
+	case_chain_check(t, cs);
 	cs->sel = 0;
 	for (size_t i = 0; i < fresh->nsteps; i++)
 		if (fresh->steps[i].seq == seq)
@@ -162,6 +191,7 @@ static bool case_open(struct tui *t, struct screen *s, const void *arg)
 		return false;
 	}
 	tui_input_clear(&cs->note);
+	cs->tl_end = true;
 	s->data = cs;
 	return true;
 }
@@ -220,7 +250,7 @@ static void case_body_build(struct case_screen *cs, int cols)
 		return;
 	}
 	meta = irc_xasprintf("Step %d, %s: %s%s%s", st->seq,
-	    irc_phase_name(st->phase), irc_step_state_key(st->state),
+	    irc_phase_name(st->phase), irc_step_state_label(st->state),
 	    st->grp ? ", under " : "", st->grp ? st->grp : "");
 	case_doc_text(&cs->body, st->title, cols, TUI_ROLE_HEADING);
 	case_doc_text(&cs->body, meta, cols, TUI_ROLE_DIM);
@@ -270,7 +300,7 @@ static void case_draw_steps(struct case_screen *cs, const struct case_layout *l)
 			snprintf(text, sizeof(text), "%s %d/%d",
 			    irc_phase_name(row->phase), done[row->phase],
 			    total[row->phase]);
-			tui_draw_pad(1 + y, 0, text, l->left_w,
+			tui_draw_pad(l->top_y + y, 0, text, l->left_w,
 			    tui_attr(TUI_ROLE_HEADING));
 			continue;
 		}
@@ -283,7 +313,7 @@ static void case_draw_steps(struct case_screen *cs, const struct case_layout *l)
 			    TUI_ROLE_SELECTED_DIM;
 		line = irc_xasprintf("%3d %s %s", st->seq,
 		    case_state_mark(st->state), st->title);
-		tui_draw_pad(1 + y, 0, line, l->left_w, tui_attr(role));
+		tui_draw_pad(l->top_y + y, 0, line, l->left_w, tui_attr(role));
 		free(line);
 	}
 }
@@ -299,14 +329,15 @@ static void case_draw_body(struct case_screen *cs, const struct case_layout *l)
 	if (cs->body_top > max_top)
 		cs->body_top = max_top;
 	for (int y = 0; y < l->top_h && cs->body_top + (size_t)y < cs->body.nlines; y++)
-		tui_line_draw(&cs->body.lines[cs->body_top + y], 1 + y,
+		tui_line_draw(&cs->body.lines[cs->body_top + y], l->top_y + y,
 		    l->body_x + 1, l->body_w);
 	if (cs->focus == FOCUS_BODY && max_top > 0) {
 		char where[32];
 
 		snprintf(where, sizeof(where), "%zu%%",
 		    (cs->body_top * 100) / max_top);
-		tui_draw(l->top_h, COLS - 5, where, 4, tui_attr(TUI_ROLE_DIM));
+		tui_draw(l->top_y + l->top_h - 1, COLS - 5, where, 4,
+		    tui_attr(TUI_ROLE_DIM));
 	}
 }
 
@@ -335,6 +366,15 @@ static char *case_json_pairs(json_t *obj)
 	return out;
 }
 
+/* Returns a stored state key in words ("not applicable"), or the key. */
+static const char *case_state_words(const char *key)
+{
+	enum irc_step_state state;
+
+	return irc_step_state_parse(key, &state) ?
+	    irc_step_state_label(state) : key;
+}
+
 /*
  * Summarises an action body in one line: a state change as "from -> to",
  * a note or title by its text, anything else as key=value pairs.
@@ -354,8 +394,8 @@ static char *case_action_summary(const struct irc_action *a)
 	text = json_string_value(json_object_get(body, "text"));
 	note = json_string_value(json_object_get(body, "note"));
 	if (from != NULL && to != NULL)
-		summary = irc_xasprintf("%s -> %s%s%s", from, to,
-		    note ? ": " : "", note ? note : "");
+		summary = irc_xasprintf("%s -> %s%s%s", case_state_words(from),
+		    case_state_words(to), note ? ": " : "", note ? note : "");
 	else if (text != NULL)
 		summary = irc_xstrdup(text);
 	else if (json_string_value(json_object_get(body, "title")) != NULL)
@@ -372,42 +412,107 @@ static char *case_action_summary(const struct irc_action *a)
 	return summary;
 }
 
+/* Keeps the selected action in the timeline's rows. */
+static void case_timeline_scroll(struct case_screen *cs, int rows)
+{
+	size_t n = cs->c->nactions;
+
+	if (n == 0) {
+		cs->tl_sel = cs->tl_top = 0;
+		return;
+	}
+	if (cs->tl_end || cs->tl_sel >= n)
+		cs->tl_sel = n - 1;
+	if (cs->tl_sel < cs->tl_top)
+		cs->tl_top = cs->tl_sel;
+	if (cs->tl_sel >= cs->tl_top + (size_t)rows)
+		cs->tl_top = cs->tl_sel - (size_t)rows + 1;
+	if (cs->tl_top + (size_t)rows > n)
+		cs->tl_top = n > (size_t)rows ? n - (size_t)rows : 0;
+}
+
+/*
+ * Returns one timeline line: local time, login@origin, kind and summary.
+ * Below 80 columns the time drops its year and zone ("12-04 21:03") and
+ * the kind is left out, so that the summary keeps room; Enter on the
+ * entry shows both in full.
+ */
+static char *case_timeline_line(const struct irc_action *a)
+{
+	char when[64];
+	char *summary, *line;
+	bool remote = a->origin != NULL && a->origin[0] != '\0';
+	bool narrow = COLS < 80;
+
+	irc_time_local(a->time_us, when, sizeof(when));
+	if (narrow && strlen(when) >= 16) {
+		memmove(when, when + 5, 11);
+		when[11] = '\0';
+	}
+	summary = case_action_summary(a);
+	line = irc_xasprintf("%s %s%s%s %s%s%s", when, a->actor,
+	    remote ? "@" : "", remote ? a->origin : "",
+	    narrow ? "" : a->kind, narrow ? "" : " ", summary);
+	free(summary);
+	return line;
+}
+
 static void case_draw_timeline(struct case_screen *cs,
     const struct case_layout *l)
 {
-	size_t n = cs->c->nactions, first;
+	size_t n = cs->c->nactions;
 	int rows = l->tl_h - (cs->noting ? 1 : 0);
-	char when[64], heading[96];
-	char *line, *summary;
+	char heading[96];
+	char *line;
 
 	snprintf(heading, sizeof(heading), "Timeline, %zu action%s", n,
 	    n == 1 ? "" : "s");
 	tui_draw_pad(l->tl_y, 0, heading, COLS, tui_attr(cs->focus ==
 	    FOCUS_TIMELINE ? TUI_ROLE_SELECTED : TUI_ROLE_HEADING));
-	if (cs->tl_back + (size_t)rows > n)
-		cs->tl_back = n > (size_t)rows ? n - (size_t)rows : 0;
-	first = n > (size_t)rows + cs->tl_back ? n - (size_t)rows - cs->tl_back : 0;
-	for (int y = 0; y < rows && first + (size_t)y < n; y++) {
-		const struct irc_action *a = &cs->c->actions[first + y];
+	case_timeline_scroll(cs, rows);
+	for (int y = 0; y < rows && cs->tl_top + (size_t)y < n; y++) {
+		size_t i = cs->tl_top + (size_t)y;
 
-		irc_time_local(a->time_us, when, sizeof(when));
-		summary = case_action_summary(a);
-		line = irc_xasprintf("%s %s %s %s", when, a->actor, a->kind,
-		    summary);
-		tui_draw_pad(l->tl_y + 1 + y, 0, line, COLS,
-		    tui_attr(TUI_ROLE_NORMAL));
+		line = case_timeline_line(&cs->c->actions[i]);
+		tui_draw_pad(l->tl_y + 1 + y, 0, line, COLS, tui_attr(
+		    cs->focus == FOCUS_TIMELINE && i == cs->tl_sel ?
+		    TUI_ROLE_SELECTED : TUI_ROLE_NORMAL));
 		free(line);
-		free(summary);
 	}
+}
+
+/* Returns the first hint that fits in cols columns, else the last. */
+static const char *case_hint_fit(const char *const *hints, size_t n, int cols)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (tui_text_width(hints[i]) <= cols)
+			return hints[i];
+	return hints[n - 1];
 }
 
 static void case_draw_status(struct tui *t, struct case_screen *cs)
 {
-	int done = 0;
+	static const char *const step_hints[] = {
+		"Space state  x done  n note  Tab panes  ? keys  q back",
+		"Space state  x done  n note  ? keys  q back",
+		"x done  n note  ? keys  q back",
+		"? keys  q back",
+	};
+	static const char *const timeline_hints[] = {
+		"Enter open the action  j/k select  Tab panes  q back",
+		"Enter open  j/k select  q back",
+		"Enter open  q back",
+	};
+	static const char *const note_hints[] = {
+		"Enter saves the note, Esc or Ctrl-G cancels",
+		"Enter save  Esc cancel",
+	};
+	int done = 0, cols;
 	char since[32], right[96];
 	int64_t end = cs->c->closed_at ? cs->c->closed_at : irc_now_us();
 	enum tui_role clock_role;
 	char clock[64];
+	const char *left;
 
 	for (size_t i = 0; i < cs->c->nsteps; i++)
 		if (irc_step_state_closed(cs->c->steps[i].state))
@@ -417,15 +522,33 @@ static void case_draw_status(struct tui *t, struct case_screen *cs)
 	snprintf(right, sizeof(right), "#%lld  %s %s  %d/%zu done",
 	    (long long)cs->c->sum.id, cs->c->closed_at ? "closed after" :
 	    "open", since, done, cs->c->nsteps);
-	tui_draw_status(cs->message[0] ? cs->message : cs->noting ?
-	    "Enter saves the note, Esc or Ctrl-G cancels" :
-	    "Space state  x done  n note  ? keys  q back",
-	    right, cs->error);
+	/* The columns that tui_draw_status() leaves for the left text. */
+	cols = COLS - tui_text_width(right) - tui_text_width(clock) - 3;
+	if (cs->message[0])
+		left = cs->message;
+	else if (cs->noting)
+		left = case_hint_fit(note_hints, 2, cols);
+	else if (cs->focus == FOCUS_TIMELINE)
+		left = case_hint_fit(timeline_hints, 3, cols);
+	else
+		left = case_hint_fit(step_hints, 4, cols);
+	tui_draw_status(left, right, cs->error);
 	/* The nearest notification deadline, left of the case clock. */
 	if (clock[0] != '\0')
 		tui_draw(LINES - 1, COLS - tui_text_width(right) - 2 -
 		    tui_text_width(clock), clock, tui_text_width(clock),
 		    tui_attr(clock_role));
+}
+
+/* Draws the warning row shown while the case's chain does not verify. */
+static void case_draw_banner(struct case_screen *cs)
+{
+	char *text;
+
+	text = irc_xasprintf("Action log BROKEN, run 'ircase verify %lld': %s",
+	    (long long)cs->id, cs->chain_reason);
+	tui_draw_pad(1, 0, text, COLS, tui_attr(TUI_ROLE_ERROR));
+	free(text);
 }
 
 static void case_draw(struct tui *t, struct screen *s)
@@ -435,7 +558,7 @@ static void case_draw(struct tui *t, struct screen *s)
 	char *title, sev[48];
 	struct irc_step *st = case_selected(cs);
 
-	case_layout(&l);
+	case_layout(cs, &l);
 	title = irc_xasprintf("#%lld %s", (long long)cs->c->sum.id,
 	    cs->c->sum.title);
 	snprintf(sev, sizeof(sev), "%s, %s", irc_severity_name(cs->c->sum.severity),
@@ -443,8 +566,10 @@ static void case_draw(struct tui *t, struct screen *s)
 	tui_draw_title(title, sev);
 	free(title);
 
+	if (!cs->chain_ok)
+		case_draw_banner(cs);
 	case_draw_steps(cs, &l);
-	for (int y = 1; y <= l.top_h; y++)
+	for (int y = l.top_y; y < l.top_y + l.top_h; y++)
 		tui_draw(y, l.left_w, tui_vline(), 1, tui_attr(cs->focus ==
 		    FOCUS_BODY ? TUI_ROLE_ACTIVE : TUI_ROLE_DIM));
 	case_draw_body(cs, &l);
@@ -490,8 +615,13 @@ static void case_move(struct case_screen *cs, long delta)
 		cs->body_top = v < 0 ? 0 : (size_t)v;	/* draw clamps the end */
 		break;
 	case FOCUS_TIMELINE:
-		v = (long)cs->tl_back - delta;
-		cs->tl_back = v < 0 ? 0 : (size_t)v;
+		if (cs->c->nactions == 0)
+			break;
+		v = (long)cs->tl_sel + delta;
+		if (v >= (long)cs->c->nactions)
+			v = (long)cs->c->nactions - 1;
+		cs->tl_sel = v < 0 ? 0 : (size_t)v;
+		cs->tl_end = cs->tl_sel + 1 == cs->c->nactions;
 		break;
 	default:
 		break;
@@ -511,7 +641,7 @@ static void case_set_state(struct tui *t, struct case_screen *cs,
 		return;
 	if (st->state == state) {
 		snprintf(done, sizeof(done), "Step %d is already %s.", st->seq,
-		    irc_step_state_key(state));
+		    irc_step_state_label(state));
 		case_message(cs, false, done);
 		return;
 	}
@@ -523,7 +653,7 @@ static void case_set_state(struct tui *t, struct case_screen *cs,
 	}
 	if (case_load(t, cs)) {
 		snprintf(done, sizeof(done), "Step %d is now %s.", seq,
-		    irc_step_state_key(state));
+		    irc_step_state_label(state));
 		case_message(cs, false, done);
 	}
 }
@@ -549,7 +679,7 @@ static void case_save_note(struct tui *t, struct case_screen *cs)
 	free(text);
 	cs->noting = false;
 	tui_input_clear(&cs->note);
-	cs->tl_back = 0;
+	cs->tl_end = true;
 	if (case_load(t, cs))
 		case_message(cs, false, "Note saved.");
 }
@@ -582,7 +712,7 @@ static void case_key(struct tui *t, struct screen *s, int key)
 		case_key_note(t, cs, key);
 		return;
 	}
-	case_layout(&l);
+	case_layout(cs, &l);
 	switch (tui_key_action(TUI_CTX_CASE, key)) {
 	case TUI_ACT_UP:
 		case_move(cs, -1);
@@ -605,6 +735,12 @@ static void case_key(struct tui *t, struct screen *s, int key)
 		    cs->c->nactions));
 		break;
 	case TUI_ACT_OPEN:
+		if (cs->focus == FOCUS_TIMELINE) {
+			if (cs->c->nactions > 0)
+				tui_push(t, &screen_action_ops,
+				    &cs->c->actions[cs->tl_sel]);
+			break;
+		}
 		cs->focus = cs->focus == FOCUS_STEPS ? FOCUS_BODY : FOCUS_STEPS;
 		break;
 	case TUI_ACT_FOCUS:

@@ -264,6 +264,13 @@ static void new_key(struct tui *t, struct screen *s, int key)
 	case TUI_ACT_DOWN:
 		new_move(ns, 1);
 		break;
+	case TUI_ACT_LEFT:
+	case TUI_ACT_RIGHT:
+		/* The severities are drawn as a row, so Left and Right pick too. */
+		if (ns->stage == NEW_SEVERITY)
+			new_move(ns, tui_key_action(TUI_CTX_NEW, key) ==
+			    TUI_ACT_LEFT ? -1 : 1);
+		break;
 	case TUI_ACT_PAGE_UP:
 		new_move(ns, -new_rows());
 		break;

@@ -7,6 +7,7 @@
  * replaces both through irc_sanitize() before drawing, so these counts
  * only have to keep the layout from overflowing.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -139,19 +140,34 @@ void tui_lines_free(char **lines, size_t count)
 	free(lines);
 }
 
+const char *tui_ellipsis(void)
+{
+	return MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~";
+}
+
 int tui_draw(int y, int x, const char *s, int cols, attr_t attr)
 {
 	char *clean;
-	size_t n;
+	size_t n, len;
 	int used;
+	bool cut;
 
 	if (cols <= 0)
 		return 0;
 	clean = irc_sanitize_str(s, 0);
-	n = tui_text_fit(clean, strlen(clean), cols, &used);
+	len = strlen(clean);
+	n = tui_text_fit(clean, len, cols, &used);
+	/* A cut string ends in a one-column ellipsis that marks the cut. */
+	cut = n < len;
+	if (cut)
+		n = tui_text_fit(clean, len, cols - 1, &used);
 	attrset(attr);
 	if (n > 0)
 		mvaddnstr(y, x, clean, (int)n);
+	if (cut) {
+		mvaddstr(y, x + used, tui_ellipsis());
+		used++;
+	}
 	attrset(A_NORMAL);
 	free(clean);
 	return used;

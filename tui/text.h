@@ -34,12 +34,16 @@ void tui_lines_free(char **lines, size_t count);
 
 /*
  * Sanitises s with irc_sanitize_str() and draws it on stdscr at y, x with
- * attr, cut to cols columns.  Returns the columns drawn.
+ * attr.  Text longer than cols columns is cut to cols - 1 and ended with
+ * tui_ellipsis().  Returns the columns drawn.
  */
 int tui_draw(int y, int x, const char *s, int cols, attr_t attr);
 
 /* Like tui_draw(), then pads with spaces in attr up to cols columns. */
 void tui_draw_pad(int y, int x, const char *s, int cols, attr_t attr);
+
+/* Returns the one-column mark of cut text: U+2026 in a UTF-8 locale, else '~'. */
+const char *tui_ellipsis(void);
 
 /* Returns a one-column vertical line: U+2502 in a UTF-8 locale, else '|'. */
 const char *tui_vline(void);

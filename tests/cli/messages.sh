@@ -78,8 +78,8 @@ check_match "missing playbook names the folders" \
     "$(cat "$T/err")"
 
 # Every error starts "ircase: ", usage errors included.
-"$IRCASE" export 1 --format csv 2>"$T/err"
-check_match "export usage error form" "^ircase: unsupported format 'csv'" "$(cat "$T/err")"
+"$IRCASE" export 1 --format xml 2>"$T/err"
+check_match "export usage error form" "^ircase: unsupported format 'xml'" "$(cat "$T/err")"
 "$IRCASE" step 1 x done 2>"$T/err"
 check_match "step usage error form" "^ircase: invalid step number 'x'" "$(cat "$T/err")"
 
