@@ -362,14 +362,20 @@ irc_clock_list(struct irc_db *db, int64_t case_id, bool running_only,
 }
 
 void
+irc_clock_clear(struct irc_clock *c)
+{
+	free(c->case_title);
+	free(c->rule);
+	free(c->notified_to);
+	free(c->notified_ref);
+	memset(c, 0, sizeof *c);
+}
+
+void
 irc_clocks_free(struct irc_clock *list, size_t count)
 {
-	for (size_t i = 0; list != NULL && i < count; i++) {
-		free(list[i].case_title);
-		free(list[i].rule);
-		free(list[i].notified_to);
-		free(list[i].notified_ref);
-	}
+	for (size_t i = 0; list != NULL && i < count; i++)
+		irc_clock_clear(&list[i]);
 	free(list);
 }
 

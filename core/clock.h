@@ -104,10 +104,13 @@ enum irc_status irc_clock_list(struct irc_db *db, int64_t case_id,
     struct irc_error *err);
 void irc_clocks_free(struct irc_clock *list, size_t count);
 
+/* Frees the strings inside one clock. */
+void irc_clock_clear(struct irc_clock *c);
+
 /*
  * Finds the running clock of a case with the nearest deadline, for the
  * status bar.  *found is false when no clock runs; otherwise *out is
- * filled and freed with irc_clocks_free(out, 1).
+ * filled and its strings are freed with irc_clock_clear().
  */
 enum irc_status irc_clock_nearest(struct irc_db *db, int64_t case_id,
     struct irc_clock *out, bool *found, struct irc_error *err);
