@@ -6,9 +6,9 @@
  *   ndpr: Nigeria Data Protection Act 2023, section 40(2), 72 hours.
  *   nis2-*: Directive (EU) 2022/2555, Article 23(4)(a), (b) and (d):
  *     24 hours, 72 hours, one month.
- *   pci-dss: PCI DSS requirement 12.10.1 asks for a plan that notifies
+ *   pci-dss: PCI DSS requirement 12.10.1 requires a plan that notifies
  *     the payment brands but sets no hours.  The brands do: Mastercard's
- *     account data compromise rules ask for notice within 24 hours
+ *     account data compromise rules require notice within 24 hours
  *     (https://paymentprocessingbestpractices.blogspot.com/2012/06/what-card-issuers-should-do-when-card.html
  *     quotes them), and Visa within three days
  *     (https://www.evertecinc.com/en/requirements-for-entities-that-suspect-or-have-confirmed-a-compromise-event/),

@@ -42,9 +42,9 @@ const struct irc_clock_rule *irc_clock_builtin_rules(void);
 
 /*
  * Returns the deadline of a rule started at start_us: start plus hours
- * of elapsed time, or plus months on the local calendar (the same local
- * clock time; a day past the month's end becomes its last day; a local
- * time the zone skips moves forward by the gap).
+ * of elapsed time, or plus months on the local calendar.  A month keeps
+ * the local clock time, and a day past the month's end becomes its last
+ * day.  A local time that the zone skips is resolved as mktime(3) does.
  */
 int64_t irc_clock_deadline(int64_t start_us, int hours, int months);
 

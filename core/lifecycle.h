@@ -28,9 +28,9 @@
 #include "playbook.h"
 #include "status.h"
 
-/* Longest free text of a record (report, reason, lesson), in bytes. */
+/* Maximum length of a record's free text (report, reason, lesson), in bytes. */
 #define IRC_LIFECYCLE_TEXT_MAX (64 * 1024)
-/* Longest name of a person or a short field (category, owner), in bytes. */
+/* Maximum length of a name or a short field (category, owner), in bytes. */
 #define IRC_LIFECYCLE_NAME_MAX 200
 
 /* Roles on a case, in display order, NULL-terminated: "incident_commander", ... */
@@ -54,7 +54,7 @@ struct irc_when {
 /*
  * Hands role (one of irc_roles) on a case to person and records
  * "role.assign" with from (the previous holder or null) and to.  Giving
- * a role to the person who holds it is IRC_ERR_INVALID.
+ * a role to its current holder is IRC_ERR_INVALID.
  */
 enum irc_status irc_case_role_set(struct irc_db *db, int64_t case_id,
     const char *role, const char *person, const struct irc_actor *actor,
@@ -111,10 +111,10 @@ enum irc_status irc_case_step_approve(struct irc_db *db, int64_t case_id,
 
 /*
  * Called by irc_case_step_set() inside its transaction before it marks
- * step seq done.  When the step requires approval and nobody asked yet,
+ * step seq done.  When the step requires approval and no request exists,
  * records "step.approval_request", leaves the step active and sets
- * *handled.  When someone else asked, approves it (as
- * irc_case_step_approve()) and sets *handled.  When actor asked, fails
+ * *handled.  When another login requested it, approves it (as
+ * irc_case_step_approve()) and sets *handled.  When actor requested it, fails
  * with IRC_ERR_INVALID.  Otherwise leaves *handled false.
  */
 enum irc_status irc_step_approval_gate(struct irc_db *db, int64_t case_id,
