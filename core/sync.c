@@ -1199,7 +1199,7 @@ lanes_without_task(struct lane *lanes, size_t n, const char *why)
 		for (size_t i = 0; i < lanes[k].n; i++)
 			snprintf(lanes[k].rows[i]->error,
 			    sizeof lanes[k].rows[i]->error, "the task for %s%.0d "
-			    "was not created in TheHive: %s", lanes[k].step ?
+			    "was not created in TheHive: %.400s", lanes[k].step ?
 			    "step " : "the case log", lanes[k].step ?
 			    lanes[k].step->seq : 0, why);
 	}
