@@ -117,10 +117,5 @@ void case_clock_status(struct tui *t, int64_t case_id, char *buf,
 		if (irc_clock_elapsed_fraction(&c, now) >= 0.75)
 			*role = TUI_ROLE_WARNING;
 	}
-	/* NOTE: irc_clocks_free() also frees its array, so the strings of
-	 * this one clock on the stack are freed here. */
-	free(c.case_title);
-	free(c.rule);
-	free(c.notified_to);
-	free(c.notified_ref);
+	irc_clock_clear(&c);
 }
