@@ -107,8 +107,9 @@ build/bench/bench_%: tests/bench/bench_%.c $(REL)/libircase.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS)
 
-bench: build/bench/bench_append
+bench: build/bench/bench_append build/bench/bench_export $(PROG)
 	build/bench/bench_append 500 build/bench
+	build/bench/bench_export ./$(PROG) build/bench 1000000 5
 
 install: ircase
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks \

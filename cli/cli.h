@@ -152,6 +152,16 @@ void cli_chain_report(int64_t case_id, const struct irc_verify_result *v,
  */
 void cli_chain_warn(struct irc_db *db, int64_t case_id);
 
+struct irc_register_query;
+
+/*
+ * Parses --from and --to (see irc_register_date_parse()) into q.  Prints
+ * a usage error and returns false when one is missing or invalid, or
+ * when the period is empty.
+ */
+bool cli_parse_period(const struct cli_ctx *ctx, const char *from,
+    const char *to, struct irc_register_query *q);
+
 /* Prints text to out through irc_sanitize_str() with the given flags. */
 void cli_print_clean(FILE *out, const char *text, int flags);
 

@@ -23,11 +23,8 @@ static const char register_options[] =
     "  --drills include|exclude\n"
     "                   list drill cases too (default: exclude)\n";
 
-/*
- * Parses the period.  Returns false after printing a usage error.
- */
-static bool
-register_period(struct cli_ctx *ctx, const char *from, const char *to,
+bool
+cli_parse_period(const struct cli_ctx *ctx, const char *from, const char *to,
     struct irc_register_query *q)
 {
 	struct irc_error err;
@@ -141,7 +138,7 @@ cmd_register(struct cli_ctx *ctx, int argc, char **argv)
 	if (format == IRC_REGISTER_XLSX && output == NULL)
 		return cli_usage_error(ctx, "xlsx needs -o FILE; a workbook "
 		    "cannot be written to standard output");
-	if (!register_period(ctx, from, to, &q))
+	if (!cli_parse_period(ctx, from, to, &q))
 		return CLI_EXIT_USAGE;
 
 	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))

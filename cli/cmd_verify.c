@@ -10,11 +10,44 @@
 #include "case.h"
 #include "cli.h"
 #include "mem.h"
+#include "pack.h"
 
 static const char verify_options[] =
+    "Options:\n"
+    "  --pack DIR       check an audit pack instead of the database: every\n"
+    "                   file against SHA256SUMS and every case's chain\n"
+    "\n"
     "Without CASE, checks every case.  Prints one line per intact case on\n"
     "standard output and one line per broken chain on standard error;\n"
     "exits 0 when every chain is intact and 3 when one is not.\n";
+
+static void
+pack_problem_print(const char *line, void *data)
+{
+	(void)data;
+	cli_failf("%s", line);
+}
+
+/* Checks an audit pack.  Returns the exit status. */
+static int
+verify_pack(const char *dir)
+{
+	struct irc_error err;
+	int64_t files = 0, problems = 0;
+
+	irc_error_clear(&err);
+	if (irc_pack_verify(dir, pack_problem_print, NULL, &files, &problems,
+	    &err) != IRC_OK)
+		return cli_fail(&err);
+	if (problems > 0) {
+		cli_failf("pack %s: %" PRId64 " problem%s found", dir, problems,
+		    problems == 1 ? "" : "s");
+		return CLI_EXIT_CHAIN;
+	}
+	printf("pack %s: intact, %" PRId64 " file%s match SHA256SUMS and every "
+	    "chain verifies\n", dir, files, files == 1 ? "" : "s");
+	return CLI_EXIT_OK;
+}
 
 static int
 id_compare(const void *a, const void *b)
@@ -82,12 +115,15 @@ status_worst(int a, int b)
 int
 cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
+	enum { OPT_PACK = 0x200 };
 	static const struct option longopts[] = {
+		{ "pack", required_argument, NULL, OPT_PACK },
 		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct irc_db *db = NULL;
+	const char *pack = NULL;
 	int64_t *ids = NULL;
 	size_t count = 0, i;
 	int c, status = CLI_EXIT_FAIL;
@@ -95,6 +131,9 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	cli_getopt_reset();
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_PACK:
+			pack = optarg;
+			break;
 		case CLI_OPT_DB:
 			ctx->db_path = optarg;
 			break;
@@ -104,6 +143,13 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		default:
 			return cli_bad_option(ctx, c, argv);
 		}
+	}
+
+	if (pack != NULL) {
+		if (optind < argc)
+			return cli_usage_error(ctx, "--pack checks a pack, not "
+			    "cases; drop '%s'", argv[optind]);
+		return verify_pack(pack);
 	}
 
 	/* Parse every number before opening anything. */

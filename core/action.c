@@ -18,14 +18,33 @@
 #include "sync.h"
 #include "timeutil.h"
 
+/*
+ * Writes v in decimal at the end of buf (size 24) and returns where the
+ * digits start.  Exports hash every action they write, so this avoids
+ * snprintf's cost.
+ */
+static char *
+decimal_format(uint64_t v, char buf[24])
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return p;
+}
+
 /* Feeds one netstring field ("LEN:BYTES,") to the digest. */
 static void
 hash_field(EVP_MD_CTX *ctx, const char *bytes, size_t len)
 {
-	char prefix[32];
-	int n = snprintf(prefix, sizeof prefix, "%zu:", len);
+	char buf[24];
+	char *digits = decimal_format(len, buf);
 
-	EVP_DigestUpdate(ctx, prefix, (size_t)n);
+	buf[23] = ':';
+	EVP_DigestUpdate(ctx, digits, (size_t)(buf + 24 - digits));
 	EVP_DigestUpdate(ctx, bytes, len);
 	EVP_DigestUpdate(ctx, ",", 1);
 }
@@ -39,23 +58,41 @@ hash_str(EVP_MD_CTX *ctx, const char *s)
 static void
 hash_int(EVP_MD_CTX *ctx, int64_t v)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%" PRId64, v);
+	char buf[24];
+	char *digits;
 
-	hash_field(ctx, buf, (size_t)n);
+	if (v < 0) {
+		char neg[32];
+		int n = snprintf(neg, sizeof neg, "%" PRId64, v);
+
+		hash_field(ctx, neg, (size_t)n);
+		return;
+	}
+	digits = decimal_format((uint64_t)v, buf);
+	hash_field(ctx, digits, strlen(digits));
 }
 
 void
 irc_action_hash(const struct irc_action *a, const char *case_uuid,
     char hex[IRC_HASH_HEX])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	/*
+	 * The digest and its context are kept for the life of the process:
+	 * looking SHA-256 up in OpenSSL 3's providers takes locks and costs
+	 * more than hashing a short action.
+	 */
+	static EVP_MD *sha256;
+	static EVP_MD_CTX *ctx;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 
+	if (sha256 == NULL)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	if (ctx == NULL)
+		ctx = EVP_MD_CTX_new();
+	if (sha256 == NULL || ctx == NULL)
 		abort();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(ctx, sha256, NULL);
 	hash_str(ctx, "ircase-action-v1");
 	hash_str(ctx, a->prev_hash);
 	hash_str(ctx, case_uuid);
@@ -70,10 +107,11 @@ irc_action_hash(const struct irc_action *a, const char *case_uuid,
 	hash_str(ctx, a->kind);
 	hash_str(ctx, a->body);
 	EVP_DigestFinal_ex(ctx, md, &len);
-	EVP_MD_CTX_free(ctx);
 
-	for (unsigned int i = 0; i < len && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	for (unsigned int i = 0; i < len && i < 32; i++) {
+		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 0x0f];
+	}
 	hex[64] = '\0';
 }
 
@@ -94,8 +132,11 @@ static void
 copy_hash(char dst[IRC_HASH_HEX], sqlite3_stmt *stmt, int col)
 {
 	const unsigned char *s = sqlite3_column_text(stmt, col);
+	size_t len = s != NULL ? strnlen((const char *)s, IRC_HASH_HEX - 1) : 0;
 
-	snprintf(dst, IRC_HASH_HEX, "%s", s != NULL ? (const char *)s : "");
+	if (len > 0)
+		memcpy(dst, s, len);
+	dst[len] = '\0';
 }
 
 static char *

@@ -19,6 +19,22 @@
 #include "sanitize.h"
 #include "timeutil.h"
 
+/* Adds v in decimal; snprintf would cost more than the rest of a field. */
+static void
+buf_int(struct exp_buf *b, int64_t v)
+{
+	char buf[24], *p = buf + sizeof buf;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	exp_buf_add(b, p, (size_t)(buf + sizeof buf - p));
+}
+
 /* Adds n spaces. */
 static void
 buf_indent(struct exp_buf *b, int n)
@@ -129,6 +145,192 @@ buf_reindent(struct exp_buf *b, const char *text, int indent)
 	exp_buf_add(b, run, (size_t)(p - run));
 }
 
+/*
+ * Canonical-form check of a stored body without parsing it into jansson
+ * values, which costs more than the rest of the export together.  Returns
+ * true only when text is exactly what json_dumps() with JSON_COMPACT |
+ * JSON_SORT_KEYS writes: no whitespace, keys in strcmp order and unique,
+ * strings escaped as jansson escapes them, integers without leading zeros.
+ * Anything it cannot decide (reals, escaped keys, deep nesting) gives
+ * false, and the caller checks with jansson instead.
+ */
+struct canon {
+	const char *p;
+	int depth;
+};
+
+static bool canon_value(struct canon *c);
+
+static bool
+canon_string(struct canon *c, const char **start, size_t *len, bool *escaped)
+{
+	const unsigned char *p = (const unsigned char *)c->p;
+
+	if (*p++ != '"')
+		return false;
+	*start = (const char *)p;
+	*escaped = false;
+	for (;;) {
+		if (*p == '"')
+			break;
+		if (*p < 0x20)
+			return false;
+		if (*p == '\\') {
+			*escaped = true;
+			p++;
+			if (strchr("\"\\bfnrt", *p) != NULL && *p != '\0') {
+				p++;
+				continue;
+			}
+			/* Only controls without a short form use \u00XX. */
+			if (p[0] != 'u' || p[1] != '0' || p[2] != '0' ||
+			    (p[3] != '0' && p[3] != '1') ||
+			    strchr("0123456789ABCDEF", p[4]) == NULL || p[4] == '\0')
+				return false;
+			if (strchr("\b\f\n\r\t", (p[3] - '0') * 16 +
+			    (p[4] <= '9' ? p[4] - '0' : p[4] - 'A' + 10)) != NULL)
+				return false;
+			p += 5;
+			continue;
+		}
+		p++;
+	}
+	*len = (size_t)((const char *)p - *start);
+	c->p = (const char *)p + 1;
+	return true;
+}
+
+static bool
+canon_number(struct canon *c)
+{
+	const char *p = c->p;
+	size_t digits;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0' && c->p[0] == '-')
+		return false;
+	if (*p == '0')
+		digits = 1;
+	else {
+		digits = strspn(p, "0123456789");
+		if (digits == 0)
+			return false;
+	}
+	/* Reals and integers that may overflow json_int_t are left to jansson. */
+	if (digits > 18 || strchr(".eE0123456789", p[digits]) != NULL)
+		return false;
+	c->p = p + digits;
+	return true;
+}
+
+static bool
+canon_object(struct canon *c)
+{
+	const char *key, *prev = NULL;
+	size_t len, prev_len = 0;
+	bool escaped;
+	int cmp;
+
+	c->p++;
+	if (*c->p == '}') {
+		c->p++;
+		return true;
+	}
+	for (;;) {
+		if (!canon_string(c, &key, &len, &escaped) || escaped ||
+		    *c->p != ':')
+			return false;
+		if (prev != NULL) {
+			cmp = memcmp(prev, key, len < prev_len ? len : prev_len);
+			if (cmp > 0 || (cmp == 0 && prev_len >= len))
+				return false;
+		}
+		prev = key;
+		prev_len = len;
+		c->p++;
+		if (!canon_value(c))
+			return false;
+		if (*c->p == '}') {
+			c->p++;
+			return true;
+		}
+		if (*c->p++ != ',')
+			return false;
+	}
+}
+
+static bool
+canon_array(struct canon *c)
+{
+	c->p++;
+	if (*c->p == ']') {
+		c->p++;
+		return true;
+	}
+	for (;;) {
+		if (!canon_value(c))
+			return false;
+		if (*c->p == ']') {
+			c->p++;
+			return true;
+		}
+		if (*c->p++ != ',')
+			return false;
+	}
+}
+
+static bool
+canon_value(struct canon *c)
+{
+	const char *s;
+	size_t len;
+	bool escaped, ok;
+
+	if (++c->depth > 32)
+		return false;
+	switch (*c->p) {
+	case '{':
+		ok = canon_object(c);
+		break;
+	case '[':
+		ok = canon_array(c);
+		break;
+	case '"':
+		ok = canon_string(c, &s, &len, &escaped);
+		break;
+	case 't':
+		ok = strncmp(c->p, "true", 4) == 0;
+		c->p += ok ? 4 : 0;
+		break;
+	case 'f':
+		ok = strncmp(c->p, "false", 5) == 0;
+		c->p += ok ? 5 : 0;
+		break;
+	case 'n':
+		ok = strncmp(c->p, "null", 4) == 0;
+		c->p += ok ? 4 : 0;
+		break;
+	default:
+		ok = canon_number(c);
+		break;
+	}
+	c->depth--;
+	return ok;
+}
+
+/* Returns true when body is certainly a canonical JSON object. */
+static bool
+body_canonical_fast(const char *body)
+{
+	struct canon c = { body, 0 };
+
+	if (*body != '{' || irc_utf8_invalid_at(body, strlen(body)) !=
+	    strlen(body))
+		return false;
+	return canon_value(&c) && *c.p == '\0';
+}
+
 /* Adds the hex of s to the raw_hex object under key, creating it. */
 static void
 raw_hex_add(json_t **raw, const char *key, const char *s)
@@ -153,7 +355,9 @@ action_text(struct exp_ctx *x, const char *key, const char *value,
 
 	exp_buf_str(&x->buf, ",\n");
 	buf_indent(&x->buf, indent);
-	exp_buf_printf(&x->buf, "\"%s\": ", key);
+	exp_buf_str(&x->buf, "\"");
+	exp_buf_str(&x->buf, key);
+	exp_buf_str(&x->buf, "\": ");
 	if (irc_utf8_invalid_at(value, strlen(value)) != strlen(value))
 		raw_hex_add(raw, key, value);
 	exp_buf_json_string(&x->buf, value, ascii, &x->result->invalid_utf8);
@@ -167,12 +371,17 @@ static void
 action_body(struct exp_ctx *x, const struct irc_action *a, json_t **raw,
     int indent)
 {
-	json_t *body = json_loads(a->body, JSON_REJECT_DUPLICATES, NULL);
+	json_t *body = NULL;
 	char *canon = NULL;
 
 	exp_buf_str(&x->buf, ",\n");
 	buf_indent(&x->buf, indent);
 	exp_buf_str(&x->buf, "\"body\": ");
+	if (!(x->flags & IRC_EXPORT_TERMINAL) && body_canonical_fast(a->body)) {
+		buf_reindent(&x->buf, a->body, indent);
+		return;
+	}
+	body = json_loads(a->body, JSON_REJECT_DUPLICATES, NULL);
 	if (body != NULL && json_is_object(body))
 		canon = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 	if (canon != NULL && strcmp(canon, a->body) == 0) {
@@ -204,28 +413,40 @@ json_action(struct exp_ctx *x, const struct irc_action *a,
 	buf_indent(&x->buf, 4);
 	exp_buf_str(&x->buf, "{\n");
 	buf_indent(&x->buf, in);
-	exp_buf_printf(&x->buf, "\"id\": %" PRId64 ",\n", a->id);
+	exp_buf_str(&x->buf, "\"id\": ");
+	buf_int(&x->buf, a->id);
+	exp_buf_str(&x->buf, ",\n");
 	buf_indent(&x->buf, in);
-	exp_buf_printf(&x->buf, "\"seq\": %" PRId64 ",\n", a->seq);
+	exp_buf_str(&x->buf, "\"seq\": ");
+	buf_int(&x->buf, a->seq);
+	exp_buf_str(&x->buf, ",\n");
 	buf_indent(&x->buf, in);
+	exp_buf_str(&x->buf, "\"step\": ");
 	if (a->step_seq > 0)
-		exp_buf_printf(&x->buf, "\"step\": %d,\n", a->step_seq);
+		buf_int(&x->buf, a->step_seq);
 	else
-		exp_buf_str(&x->buf, "\"step\": null,\n");
+		exp_buf_str(&x->buf, "null");
+	exp_buf_str(&x->buf, ",\n");
 	buf_indent(&x->buf, in);
-	exp_buf_printf(&x->buf, "\"time\": \"%s\",\n",
-	    irc_time_utc(a->time_us, when, sizeof when));
+	exp_buf_str(&x->buf, "\"time\": \"");
+	exp_buf_str(&x->buf, irc_time_utc(a->time_us, when, sizeof when));
+	exp_buf_str(&x->buf, "\",\n");
 	buf_indent(&x->buf, in);
-	exp_buf_printf(&x->buf, "\"time_us\": %" PRId64, a->time_us);
+	exp_buf_str(&x->buf, "\"time_us\": ");
+	buf_int(&x->buf, a->time_us);
 	action_text(x, "actor", a->actor, &raw, in);
 	action_text(x, "origin", a->origin, &raw, in);
 	action_text(x, "kind", a->kind, &raw, in);
 	action_body(x, a, &raw, in);
 	exp_buf_str(&x->buf, ",\n");
 	buf_indent(&x->buf, in);
-	exp_buf_printf(&x->buf, "\"prev_hash\": \"%s\",\n", a->prev_hash);
+	exp_buf_str(&x->buf, "\"prev_hash\": \"");
+	exp_buf_str(&x->buf, a->prev_hash);
+	exp_buf_str(&x->buf, "\",\n");
 	buf_indent(&x->buf, in);
-	exp_buf_printf(&x->buf, "\"hash\": \"%s\"", a->hash);
+	exp_buf_str(&x->buf, "\"hash\": \"");
+	exp_buf_str(&x->buf, a->hash);
+	exp_buf_str(&x->buf, "\"");
 	if (raw != NULL) {
 		exp_buf_str(&x->buf, ",\n");
 		buf_indent(&x->buf, in);
