@@ -38,8 +38,7 @@ irc_pb_warn(struct irc_playbook *pb, int line, const char *fmt, ...)
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
 
-	pb->warnings = irc_xrealloc(pb->warnings, pb->nwarnings + 1,
-	    sizeof *pb->warnings);
+	pb_grow(&pb->warnings, pb->nwarnings, sizeof *pb->warnings);
 	pb->warnings[pb->nwarnings++] = irc_xasprintf("%d: %s", line, text);
 }
 
@@ -278,7 +277,8 @@ irc_playbook_parse(const char *name, const char *text, size_t len,
 	status = split_front_matter(pb, name, md, md_len, err);
 	if (status != IRC_OK)
 		goto out;
-	status = irc_pb_map(pb, name, md, md_len, limit_depth(limits), err);
+	status = irc_pb_map(pb, name, md, md_len, limit_depth(limits),
+	    limits != NULL ? limits->part : 0, err);
 	if (status != IRC_OK)
 		goto out;
 	if (pb->title == NULL)
@@ -430,16 +430,33 @@ irc_playbook_free(struct irc_playbook *pb)
 			free(ph->steps[j].title);
 			free(ph->steps[j].body);
 			free(ph->steps[j].group);
+			free(ph->steps[j].guidance);
+			free(ph->steps[j].anchor);
 		}
 		free(ph->steps);
 	}
 	for (size_t i = 0; i < pb->nrefs; i++) {
 		free(pb->refs[i].title);
 		free(pb->refs[i].body);
+		free(pb->refs[i].anchor);
 	}
 	free(pb->refs);
+	for (size_t i = 0; i < pb->nheadings; i++)
+		free(pb->headings[i].text);
+	free(pb->headings);
+	for (size_t i = 0; i < pb->nanchors; i++)
+		free(pb->anchors[i].slug);
+	free(pb->anchors);
+	for (size_t i = 0; i < pb->nlinks; i++)
+		free(pb->links[i].slug);
+	free(pb->links);
 	free_strings(pb->warnings, pb->nwarnings);
 	free_strings(pb->tags, pb->ntags);
+	free_strings(pb->iso_controls, pb->niso);
+	free_strings(pb->map_text, pb->nmap);
+	free(pb->map_phase);
+	free_strings(pb->parts, pb->nparts);
+	free(pb->tlp);
 	free(pb->path);
 	free(pb->title);
 	free(pb->id);

@@ -4,8 +4,9 @@
  *
  * A heading is split into lower-case ASCII words; digits, punctuation,
  * emoji and bold markers are separators, so "### **Part 2** - Contain",
- * "3.1 Containment" and "(C) Containment" all read as containment.  The
- * first word that names a phase decides the phase.  The names come from
+ * "3.1 Containment" and "(C) Containment" all read as containment.  A
+ * heading may name several phases ("Detection and Reporting"); its steps
+ * go to the first one named.  The names come from
  * NIST SP 800-61 (rev. 2 and 3), SANS PICERL, the Counteractive playbooks
  * and ISO/IEC 27035.
  */
@@ -157,22 +158,57 @@ word_is_ref(const char *word)
 	return false;
 }
 
-int
-irc_pb_phase_of_heading(const char *text)
+unsigned
+irc_pb_phases_of_heading(const char *text, int *first)
 {
 	struct words w;
+	unsigned set = 0;
 	int phase;
 
+	*first = -1;
 	words_split(text, &w);
 	/* "Reference: Remediation Resources" is a reference, not a phase. */
 	if (w.n > 0 && word_is_ref(w.word[0]))
-		return -1;
+		return 0;
 	for (size_t i = 0; i < w.n; i++) {
 		phase = word_phase(&w, i);
-		if (phase >= 0)
-			return phase;
+		if (phase < 0)
+			continue;
+		if (*first < 0)
+			*first = phase;
+		set |= 1u << phase;
 	}
-	return -1;
+	return set;
+}
+
+int
+irc_pb_phase_of_heading(const char *text)
+{
+	int first;
+
+	irc_pb_phases_of_heading(text, &first);
+	return first;
+}
+
+bool
+irc_pb_is_respond_subphase(const char *text)
+{
+	static const char *stems[] = {
+		"contain", "eradicat", "recover", "remediat", "mitigat",
+		"restor",
+	};
+	struct words w;
+
+	words_split(text, &w);
+	for (size_t i = 0; i < w.n; i++) {
+		if (has_prefix(w.word[i], "container"))
+			continue;
+		for (size_t k = 0; k < NELEM(stems); k++) {
+			if (has_prefix(w.word[i], stems[k]))
+				return true;
+		}
+	}
+	return false;
 }
 
 bool

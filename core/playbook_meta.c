@@ -2,9 +2,11 @@
  * playbook_meta.c: the YAML front matter of a playbook.
  *
  * The front matter is one YAML mapping between a "---" line 1 and the next
- * "---" or "..." line.  The keys read are id, title, version, severity
- * (1-4 or low, medium, high, critical) and tags (a list, or one string
- * of comma-separated tags); other keys are skipped whatever their value.
+ * "---" or "..." line.  The keys read are id, title, version, tlp,
+ * severity (1-4 or low, medium, high, critical), tags and iso_controls
+ * (a list, or one string of comma-separated words) and phases (a mapping
+ * from heading text to a phase name or "reference"); other keys are
+ * skipped whatever their value.
  * libyaml's event parser is used instead of its document loader so that
  * the nesting of skipped values stays bounded.
  */
@@ -140,7 +142,7 @@ invalid:
 }
 
 static void
-meta_add_tag(struct irc_playbook *pb, const char *tag, size_t len)
+meta_add_word(char ***list, size_t *n, const char *tag, size_t len)
 {
 	while (len > 0 && (*tag == ' ' || *tag == '\t')) {
 		tag++;
@@ -150,34 +152,38 @@ meta_add_tag(struct irc_playbook *pb, const char *tag, size_t len)
 		len--;
 	if (len == 0)
 		return;
-	pb->tags = irc_xrealloc(pb->tags, pb->ntags + 1, sizeof *pb->tags);
-	pb->tags[pb->ntags++] = irc_xstrndup(tag, len);
+	*list = irc_xrealloc(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = irc_xstrndup(tag, len);
 }
 
 static void
-meta_clear_tags(struct irc_playbook *pb)
+meta_clear_words(char ***list, size_t *n)
 {
-	for (size_t i = 0; i < pb->ntags; i++)
-		free(pb->tags[i]);
-	free(pb->tags);
-	pb->tags = NULL;
-	pb->ntags = 0;
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
 }
 
-/* Reads tags as "a, b" or as a list of scalars. */
+/*
+ * Reads a list of words (tags, iso_controls) as "a, b" or as a list of
+ * scalars.
+ */
 static enum irc_status
-meta_tags(struct meta *m, const yaml_event_t *value)
+meta_words(struct meta *m, const char *key, const yaml_event_t *value,
+    char ***list, size_t *n)
 {
 	yaml_event_t event;
 	enum irc_status status;
 	char *text, *p, *comma;
 
-	meta_clear_tags(m->pb);
+	meta_clear_words(list, n);
 	if (value->type == YAML_SCALAR_EVENT) {
 		text = scalar_text(value);
 		for (p = text; (comma = strchr(p, ',')) != NULL; p = comma + 1)
-			meta_add_tag(m->pb, p, comma - p);
-		meta_add_tag(m->pb, p, strlen(p));
+			meta_add_word(list, n, p, comma - p);
+		meta_add_word(list, n, p, strlen(p));
 		free(text);
 		return IRC_OK;
 	}
@@ -196,14 +202,82 @@ meta_tags(struct meta *m, const yaml_event_t *value)
 			goto invalid;
 		}
 		text = scalar_text(&event);
-		meta_add_tag(m->pb, text, strlen(text));
+		meta_add_word(list, n, text, strlen(text));
 		free(text);
 		yaml_event_delete(&event);
 	}
 invalid:
-	return irc_fail(m->err, IRC_ERR_PLAYBOOK, "%s:%d: front matter: tags "
-	    "must be a list of words, such as [phishing, email]", m->name,
-	    meta_line(m, &value->start_mark));
+	return irc_fail(m->err, IRC_ERR_PLAYBOOK, "%s:%d: front matter: %s "
+	    "must be a list of words, such as [a, b]", m->name,
+	    meta_line(m, &value->start_mark), key);
+}
+
+/*
+ * Reads the phases map: heading text to one of the six phases, or to
+ * "reference" for a reference pane.
+ */
+static enum irc_status
+meta_phase_map(struct meta *m, const yaml_event_t *value)
+{
+	struct irc_playbook *pb = m->pb;
+	yaml_event_t key, val;
+	enum irc_status status;
+	enum irc_phase phase;
+	int line;
+	char *text;
+
+	if (value->type != YAML_MAPPING_START_EVENT) {
+		return irc_fail(m->err, IRC_ERR_PLAYBOOK, "%s:%d: front "
+		    "matter: phases must map heading text to a phase, such as "
+		    "'Containment: respond'", m->name,
+		    meta_line(m, &value->start_mark));
+	}
+	for (;;) {
+		status = meta_next(m, &key);
+		if (status != IRC_OK)
+			return status;
+		if (key.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&key);
+			return IRC_OK;
+		}
+		status = meta_next(m, &val);
+		if (status != IRC_OK) {
+			yaml_event_delete(&key);
+			return status;
+		}
+		line = meta_line(m, &val.start_mark);
+		if (key.type != YAML_SCALAR_EVENT ||
+		    val.type != YAML_SCALAR_EVENT) {
+			yaml_event_delete(&key);
+			yaml_event_delete(&val);
+			return irc_fail(m->err, IRC_ERR_PLAYBOOK, "%s:%d: front "
+			    "matter: each phases entry must be 'heading text: "
+			    "phase'", m->name, line);
+		}
+		text = scalar_text(&val);
+		pb->map_text = irc_xrealloc(pb->map_text, pb->nmap + 1,
+		    sizeof *pb->map_text);
+		pb->map_phase = irc_xrealloc(pb->map_phase, pb->nmap + 1,
+		    sizeof *pb->map_phase);
+		if (strcasecmp(text, "reference") == 0)
+			pb->map_phase[pb->nmap] = -1;
+		else if (irc_phase_parse(text, &phase))
+			pb->map_phase[pb->nmap] = (int)phase;
+		else {
+			status = irc_fail(m->err, IRC_ERR_PLAYBOOK, "%s:%d: "
+			    "front matter: phases: '%s' is not a phase; use "
+			    "prepare, report, assess, respond, learn, evidence "
+			    "or reference", m->name, line, text);
+			free(text);
+			yaml_event_delete(&key);
+			yaml_event_delete(&val);
+			return status;
+		}
+		free(text);
+		pb->map_text[pb->nmap++] = scalar_text(&key);
+		yaml_event_delete(&key);
+		yaml_event_delete(&val);
+	}
 }
 
 /* Stores a one-value key (id, title, version) in *slot. */
@@ -236,8 +310,14 @@ meta_pair(struct meta *m, const char *key, const yaml_event_t *value)
 		return meta_string(m, key, value, &pb->title);
 	if (strcmp(key, "version") == 0)
 		return meta_string(m, key, value, &pb->version);
+	if (strcmp(key, "tlp") == 0)
+		return meta_string(m, key, value, &pb->tlp);
 	if (strcmp(key, "tags") == 0)
-		return meta_tags(m, value);
+		return meta_words(m, key, value, &pb->tags, &pb->ntags);
+	if (strcmp(key, "iso_controls") == 0)
+		return meta_words(m, key, value, &pb->iso_controls, &pb->niso);
+	if (strcmp(key, "phases") == 0)
+		return meta_phase_map(m, value);
 	if (strcmp(key, "severity") == 0)
 		return meta_severity(m, value);
 	return meta_skip(m, value);
