@@ -43,6 +43,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "Record the assets a case affects, from the inventory or typed in." },
 	{ "assets", cmd_assets, "[--json]",
 	    "List the asset inventory with the cases that affect each asset." },
+	{ "playbook", cmd_playbook, "list|show|lint|import-thehive|export-thehive ...",
+	    "List, show and lint playbooks; convert TheHive case templates." },
 	{ "sync", cmd_sync, "[CASE] [--dry-run|--status] [--push-only]",
 	    "Send waiting actions to TheHive and pull changes made there." },
 	{ "thehive", cmd_thehive, "check [--drill] [--insecure]",
