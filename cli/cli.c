@@ -244,6 +244,17 @@ cli_json_print(json_t *json, FILE *out)
 	return fputc('\n', out) != EOF;
 }
 
+int
+cli_json_emit(json_t *json, const char *what)
+{
+	int status = CLI_EXIT_OK;
+
+	if (!cli_json_print(json, stdout))
+		status = cli_failf("cannot write %s: %s", what, strerror(errno));
+	json_decref(json);
+	return status;
+}
+
 void
 cli_chain_report(int64_t case_id, const struct irc_verify_result *v,
     const char *hint)

@@ -138,6 +138,13 @@ bool cli_check_text(const struct cli_ctx *ctx, const char *what,
 bool cli_json_print(json_t *json, FILE *out);
 
 /*
+ * Prints json on stdout with cli_json_print() and drops the reference.
+ * Returns CLI_EXIT_OK, or CLI_EXIT_FAIL after a message naming what
+ * ("the evidence list") when writing failed.
+ */
+int cli_json_emit(json_t *json, const char *what);
+
+/*
  * Prints one line on stderr naming the first action of case_id that does
  * not match its chain, or only the reason when no single action is at
  * fault (the last actions were removed), followed by hint when not NULL.

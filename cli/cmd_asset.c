@@ -173,7 +173,6 @@ asset_list(struct irc_db *db, int64_t case_id, bool as_json)
 {
 	struct irc_asset *list;
 	struct irc_error err;
-	json_t *json;
 	size_t n;
 	int status = CLI_EXIT_OK;
 
@@ -181,11 +180,7 @@ asset_list(struct irc_db *db, int64_t case_id, bool as_json)
 	if (irc_asset_list(db, case_id, &list, &n, &err) != IRC_OK)
 		return cli_fail(&err);
 	if (as_json) {
-		json = irc_assets_to_json(list, n);
-		if (!cli_json_print(json, stdout))
-			status = cli_failf("cannot write the assets: %s",
-			    strerror(errno));
-		json_decref(json);
+		status = cli_json_emit(irc_assets_to_json(list, n), "the assets");
 	} else {
 		asset_print(list, n);
 	}

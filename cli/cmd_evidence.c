@@ -210,7 +210,6 @@ evidence_list(struct irc_db *db, int64_t case_id, bool as_json)
 {
 	struct irc_evidence *list;
 	struct irc_error err;
-	json_t *json;
 	size_t n;
 	int status = CLI_EXIT_OK;
 
@@ -218,11 +217,8 @@ evidence_list(struct irc_db *db, int64_t case_id, bool as_json)
 	if (irc_evidence_list(db, case_id, &list, &n, &err) != IRC_OK)
 		return cli_fail(&err);
 	if (as_json) {
-		json = irc_evidence_to_json(list, n);
-		if (!cli_json_print(json, stdout))
-			status = cli_failf("cannot write the evidence list: %s",
-			    strerror(errno));
-		json_decref(json);
+		status = cli_json_emit(irc_evidence_to_json(list, n),
+		    "the evidence list");
 	} else {
 		evidence_print(list, n);
 	}

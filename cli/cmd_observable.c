@@ -140,7 +140,6 @@ observable_list(struct irc_db *db, int64_t case_id, bool as_json)
 {
 	struct irc_observable *list;
 	struct irc_error err;
-	json_t *json;
 	size_t n;
 	int status = CLI_EXIT_OK;
 
@@ -148,11 +147,8 @@ observable_list(struct irc_db *db, int64_t case_id, bool as_json)
 	if (irc_observable_list(db, case_id, &list, &n, &err) != IRC_OK)
 		return cli_fail(&err);
 	if (as_json) {
-		json = irc_observables_to_json(list, n);
-		if (!cli_json_print(json, stdout))
-			status = cli_failf("cannot write the observables: %s",
-			    strerror(errno));
-		json_decref(json);
+		status = cli_json_emit(irc_observables_to_json(list, n),
+		    "the observables");
 	} else {
 		observable_print(list, n);
 	}

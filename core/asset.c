@@ -443,14 +443,6 @@ out:
 	return st;
 }
 
-static char *
-column_text(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	return s != NULL ? irc_xstrdup((const char *)s) : NULL;
-}
-
 enum irc_status
 irc_asset_list(struct irc_db *db, int64_t case_id, struct irc_asset **out,
     size_t *count, struct irc_error *err)
@@ -476,11 +468,11 @@ irc_asset_list(struct irc_db *db, int64_t case_id, struct irc_asset **out,
 		a = &list[n++];
 		a->number = sqlite3_column_int64(stmt, 0);
 		a->case_id = sqlite3_column_int64(stmt, 1);
-		a->inventory_id = column_text(stmt, 2);
-		a->name = column_text(stmt, 3);
-		a->owner = column_text(stmt, 4);
-		a->classification = column_text(stmt, 5);
-		a->added_by = column_text(stmt, 6);
+		a->inventory_id = irc_record_column(stmt, 2, true);
+		a->name = irc_record_column(stmt, 3, true);
+		a->owner = irc_record_column(stmt, 4, true);
+		a->classification = irc_record_column(stmt, 5, true);
+		a->added_by = irc_record_column(stmt, 6, true);
 		a->added_at = sqlite3_column_int64(stmt, 7);
 	}
 	if (rc != SQLITE_DONE) {

@@ -23,7 +23,7 @@
 
 /* Largest inventory file read, in bytes (64 MiB). */
 #define IRC_INVENTORY_MAX_SIZE (64u * 1024 * 1024)
-/* Longest asset id, name, owner or classification, in bytes. */
+/* Maximum bytes of an asset id, name, owner or classification. */
 #define IRC_ASSET_TEXT_MAX 1024
 
 struct irc_asset_row {

@@ -15,7 +15,7 @@
 
 #include "status.h"
 
-/* Most fields accepted in one record. */
+/* Maximum fields in one record. */
 #define IRC_CSV_MAX_FIELDS 1024
 
 struct irc_csv {

@@ -306,14 +306,6 @@ out:
 	return st;
 }
 
-static char *
-column_dup(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	return irc_xstrdup(s != NULL ? (const char *)s : "");
-}
-
 static const char *
 body_str(json_t *body, const char *key)
 {
@@ -355,7 +347,7 @@ evidence_load_custody(struct irc_db *db, int64_t case_id,
 			c->to = irc_xstrdup(body_str(body, "to"));
 			c->purpose = irc_xstrdup(body_str(body, "purpose"));
 			c->seal = irc_xstrdup(body_str(body, "seal"));
-			c->actor = column_dup(stmt, 2);
+			c->actor = irc_record_column(stmt, 2, false);
 		}
 		json_decref(body);
 	}
@@ -389,15 +381,15 @@ irc_evidence_list(struct irc_db *db, int64_t case_id,
 		e = &list[n++];
 		memset(e, 0, sizeof *e);
 		e->number = sqlite3_column_int64(stmt, 0);
-		e->name = column_dup(stmt, 1);
-		e->path = column_dup(stmt, 2);
+		e->name = irc_record_column(stmt, 1, false);
+		e->path = irc_record_column(stmt, 2, false);
 		e->size = (uint64_t)sqlite3_column_int64(stmt, 3);
 		snprintf(e->sha256, sizeof e->sha256, "%s",
 		    (const char *)sqlite3_column_text(stmt, 4));
-		e->description = column_dup(stmt, 5);
-		e->location = column_dup(stmt, 6);
-		e->holder = column_dup(stmt, 7);
-		e->added_by = column_dup(stmt, 8);
+		e->description = irc_record_column(stmt, 5, false);
+		e->location = irc_record_column(stmt, 6, false);
+		e->holder = irc_record_column(stmt, 7, false);
+		e->added_by = irc_record_column(stmt, 8, false);
 		e->added_at = sqlite3_column_int64(stmt, 9);
 	}
 	if (rc != SQLITE_DONE)

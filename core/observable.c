@@ -389,14 +389,6 @@ out:
 	return st;
 }
 
-static char *
-column_text(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	return irc_xstrdup(s != NULL ? (const char *)s : "");
-}
-
 /* Reads the JSON array of tags stored with an observable. */
 static void
 obs_tags_load(struct irc_observable *o, const char *text)
@@ -438,12 +430,12 @@ irc_observable_list(struct irc_db *db, int64_t case_id,
 		if (!irc_obs_type_parse((const char *)sqlite3_column_text(stmt, 1),
 		    &o->type))
 			o->type = IRC_OBS_OTHER;
-		o->value = column_text(stmt, 2);
+		o->value = irc_record_column(stmt, 2, false);
 		snprintf(o->tlp, sizeof o->tlp, "%s",
 		    (const char *)sqlite3_column_text(stmt, 3));
 		o->ioc = sqlite3_column_int(stmt, 4) != 0;
 		obs_tags_load(o, (const char *)sqlite3_column_text(stmt, 5));
-		o->added_by = column_text(stmt, 6);
+		o->added_by = irc_record_column(stmt, 6, false);
 		o->added_at = sqlite3_column_int64(stmt, 7);
 	}
 	if (rc != SQLITE_DONE) {

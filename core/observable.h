@@ -5,7 +5,7 @@
  *
  * Values are checked per type before they are stored, and adding one is
  * an "observable.add" action written in the same transaction as its row.
- * A case holds each type and value once.
+ * A case contains each type and value once.
  */
 #ifndef IRC_OBSERVABLE_H
 #define IRC_OBSERVABLE_H
@@ -19,9 +19,9 @@
 #include "db.h"
 #include "status.h"
 
-/* Longest value accepted, in bytes (a long URL or user agent fits). */
+/* Maximum bytes of a value (a long URL or user agent fits). */
 #define IRC_OBSERVABLE_VALUE_MAX 8192
-/* Longest tag, in bytes, and most tags on one observable. */
+/* Maximum bytes of a tag, and maximum tags on one observable. */
 #define IRC_OBSERVABLE_TAG_MAX 64
 #define IRC_OBSERVABLE_TAGS_MAX 32
 

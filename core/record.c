@@ -94,3 +94,13 @@ irc_record_next_number(struct irc_db *db, const char *table, int64_t case_id,
 	sqlite3_finalize(stmt);
 	return st;
 }
+
+char *
+irc_record_column(sqlite3_stmt *stmt, int col, bool null_ok)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	if (s == NULL)
+		return null_ok ? NULL : irc_xstrdup("");
+	return irc_xstrdup((const char *)s);
+}

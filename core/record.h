@@ -6,6 +6,7 @@
 #ifndef IRC_RECORD_H
 #define IRC_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
@@ -42,5 +43,11 @@ enum irc_status irc_record_case_exists(struct irc_db *db, int64_t case_id,
  */
 enum irc_status irc_record_next_number(struct irc_db *db, const char *table,
     int64_t case_id, int64_t *number, struct irc_error *err);
+
+/*
+ * Returns a copy of a text column (caller frees): NULL for SQL NULL when
+ * null_ok, else "" in its place.
+ */
+char *irc_record_column(sqlite3_stmt *stmt, int col, bool null_ok);
 
 #endif
