@@ -2,20 +2,25 @@
  * cmd_verify.c: "ircase verify", which recomputes the hash chain of each
  * case and reports the first action that does not match.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "action.h"
 #include "case.h"
 #include "cli.h"
 #include "mem.h"
 #include "pack.h"
+#include "witness.h"
 
 static const char verify_options[] =
     "Options:\n"
     "  --pack DIR       check an audit pack instead of the database: every\n"
     "                   file against SHA256SUMS and every case's chain\n"
+    "  --against FILE   compare one CASE with the syslog lines in FILE, as\n"
+    "                   exported from a log platform\n"
     "\n"
     "Without CASE, checks every case.  Prints one line per intact case on\n"
     "standard output and one line per broken chain on standard error;\n"
@@ -26,6 +31,34 @@ pack_problem_print(const char *line, void *data)
 {
 	(void)data;
 	cli_failf("%s", line);
+}
+
+/* Compares a case with its syslog copy.  Returns the exit status. */
+static int
+verify_against(struct irc_db *db, int64_t case_id, const char *path)
+{
+	struct irc_syslog_result r;
+	struct irc_error err;
+	enum irc_status st;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return cli_failf("cannot open %s: %s", path, strerror(errno));
+	irc_error_clear(&err);
+	st = irc_syslog_verify(db, case_id, f, pack_problem_print, NULL, &r,
+	    &err);
+	fclose(f);
+	if (st != IRC_OK)
+		return cli_fail(&err);
+	if (r.problems > 0) {
+		cli_failf("case %" PRId64 ": %" PRId64 " difference%s from the "
+		    "syslog copy in %s", case_id, r.problems,
+		    r.problems == 1 ? "" : "s", path);
+		return CLI_EXIT_CHAIN;
+	}
+	printf("case %" PRId64 ": matches syslog, %" PRId64 " action%s in %s\n",
+	    case_id, r.matched, r.matched == 1 ? "" : "s", path);
+	return CLI_EXIT_OK;
 }
 
 /* Checks an audit pack.  Returns the exit status. */
@@ -115,15 +148,16 @@ status_worst(int a, int b)
 int
 cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_PACK = 0x200 };
+	enum { OPT_PACK = 0x200, OPT_AGAINST };
 	static const struct option longopts[] = {
 		{ "pack", required_argument, NULL, OPT_PACK },
+		{ "against", required_argument, NULL, OPT_AGAINST },
 		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct irc_db *db = NULL;
-	const char *pack = NULL;
+	const char *pack = NULL, *against = NULL;
 	int64_t *ids = NULL;
 	size_t count = 0, i;
 	int c, status = CLI_EXIT_FAIL;
@@ -133,6 +167,9 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case OPT_PACK:
 			pack = optarg;
+			break;
+		case OPT_AGAINST:
+			against = optarg;
 			break;
 		case CLI_OPT_DB:
 			ctx->db_path = optarg;
@@ -162,8 +199,19 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	if (against != NULL && count != 1) {
+		free(ids);
+		return cli_usage_error(ctx, "--against compares one CASE with "
+		    "syslog; give exactly one case number");
+	}
+
 	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
 		goto out;
+	if (against != NULL) {
+		status = status_worst(verify_case(db, ids[0]),
+		    verify_against(db, ids[0], against));
+		goto out;
+	}
 	if (count == 0) {
 		free(ids);
 		ids = NULL;

@@ -29,7 +29,7 @@ const struct cli_cmd cli_cmds[] = {
 	    "Set the state of step N of a case." },
 	{ "export", cmd_export, "CASE [--format json|csv|md|timesketch] [-o FILE]",
 	    "Write a case with its whole action log." },
-	{ "verify", cmd_verify, "[CASE...] | --pack DIR",
+	{ "verify", cmd_verify, "[CASE...] | --pack DIR | CASE --against FILE",
 	    "Check the hash chain of the given cases, or of every case." },
 	{ "register", cmd_register, "--from DATE --to DATE [--format csv|xlsx|md] ...",
 	    "Write the incident register of the cases opened in a period." },
