@@ -105,17 +105,27 @@ case_store_steps(struct irc_db *db, int64_t case_id,
 	char **approval = irc_pb_approval_titles(pb, &napproval);
 
 	st = case_prepare(db, "INSERT INTO step (case_id, seq, phase, ord, grp,"
-	    " title, body, state, line, requires_approval)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err);
+	    " title, body, state, line, requires_approval, parent_seq, depth,"
+	    " anchor, guidance)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err);
 	if (st != IRC_OK)
 		goto out;
 	for (int p = 0; p < IRC_PHASE_COUNT; p++) {
 		const struct irc_pb_phase *ph = &pb->phases[p];
+		int base = seq;	/* a sub-step's parent is steps[parent] */
 
 		for (size_t i = 0; i < ph->nsteps; i++) {
 			const struct irc_pb_step *s = &ph->steps[i];
 
 			sqlite3_reset(stmt);
+			if (s->parent >= 0)
+				sqlite3_bind_int(stmt, 11, base + s->parent + 1);
+			else
+				sqlite3_bind_null(stmt, 11);
+			sqlite3_bind_int(stmt, 12, s->depth);
+			sqlite3_bind_text(stmt, 13, s->anchor, -1, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 14, s->guidance != NULL ?
+			    s->guidance : "", -1, SQLITE_STATIC);
 			sqlite3_bind_int64(stmt, 1, case_id);
 			sqlite3_bind_int(stmt, 2, ++seq);
 			sqlite3_bind_text(stmt, 3, irc_phase_key((enum irc_phase)p),

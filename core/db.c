@@ -275,6 +275,15 @@ static const char *const migrations[] = {
 	"  last_error TEXT,"
 	"  conflicts INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (target, case_id));",
+	/*
+	 * 5: where a step sits in its playbook: the seq of the step it is a
+	 * sub-step of, its depth, its anchor for "#anchor" links and the
+	 * guidance prose before it.
+	 */
+	"ALTER TABLE step ADD COLUMN parent_seq INTEGER;"
+	"ALTER TABLE step ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE step ADD COLUMN anchor TEXT;"
+	"ALTER TABLE step ADD COLUMN guidance TEXT NOT NULL DEFAULT '';",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

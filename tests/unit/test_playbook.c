@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "playbook.h"
+#include "case_fixture.h"
 
 static char *
 data_path(const char *rel)
@@ -1497,6 +1498,34 @@ thehive_templates_round_trip(void **state)
 	free(dir);
 }
 
+static void
+case_stores_step_tree(void **state)
+{
+	struct case_fixture *f = *state;
+	struct irc_playbook *pb = load_ok("tests/data/playbooks/substeps.md");
+	struct irc_error err;
+	int64_t id;
+	char sql[256];
+
+	assert_int_equal(irc_case_create(f->db, pb, "Tree", 2, &f->actor, &id,
+	    &err), IRC_OK);
+	irc_playbook_free(pb);
+	/* Step 4, "Check that it stayed off", is under step 3 at depth 2. */
+	snprintf(sql, sizeof sql, "SELECT parent_seq FROM step WHERE case_id = "
+	    "%lld AND seq = 4", (long long)id);
+	assert_int_equal(case_fixture_int(f, sql), 3);
+	snprintf(sql, sizeof sql, "SELECT depth FROM step WHERE case_id = "
+	    "%lld AND seq = 4", (long long)id);
+	assert_int_equal(case_fixture_int(f, sql), 2);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM step WHERE case_id = "
+	    "%lld AND parent_seq IS NULL", (long long)id);
+	assert_int_equal(case_fixture_int(f, sql), 3);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM step WHERE case_id = "
+	    "%lld AND seq = 1 AND anchor = 'isolate-the-laptop'",
+	    (long long)id);
+	assert_int_equal(case_fixture_int(f, sql), 1);
+}
+
 int
 main(void)
 {
@@ -1545,6 +1574,8 @@ main(void)
 		cmocka_unit_test(lint_reports_errors),
 		cmocka_unit_test(loader_work_is_linear),
 		cmocka_unit_test(thehive_templates_round_trip),
+		cmocka_unit_test_setup_teardown(case_stores_step_tree,
+		    case_fixture_setup, case_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
