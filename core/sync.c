@@ -1124,7 +1124,7 @@ lanes_run(struct sync_pass *p, struct lane *lanes, size_t nlanes,
 		for (i = 0; i < nlanes; i++) {
 			if (!lane_idle(&lanes[i]))
 				busy = true;
-			if (running >= limit)
+			if (running >= limit || lanes[i].req != NULL)
 				continue;
 			if ((lanes[i].req = lane_next(p, &lanes[i])) == NULL)
 				continue;
