@@ -64,6 +64,7 @@ int cmd_observable(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_asset(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_assets(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_playbook(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 
 /*
  * Resolves the database path (--db, $IRCASE_DB, XDG) and opens it in the

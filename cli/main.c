@@ -17,6 +17,8 @@
 #include "cli_sync.h"
 
 const struct cli_cmd cli_cmds[] = {
+	{ "init", cmd_init, "[--shared DIR [--group NAME]]",
+	    "Create the database, or one that a group of responders shares." },
 	{ "new", cmd_new, "--playbook FILE --title TEXT [--severity LEVEL]",
 	    "Open a case from a playbook and print its number." },
 	{ "list", cmd_list, "[--json]",

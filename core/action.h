@@ -16,6 +16,12 @@
  * as jansson writes it with JSON_COMPACT | JSON_SORT_KEYS.  The case row
  * keeps the head hash and the action count, so removing the last actions
  * shows as well.
+ *
+ * When the responder logged in over SSH with a public key and sshd
+ * exposes it (ExposeAuthInfo), irc_action_append() adds its fingerprint
+ * to the body as "key_fingerprint" ("SHA256:..."), so the hash covers it
+ * without a new encoding version: actions written before it and actions
+ * without a key verify the same way.
  */
 #ifndef IRC_ACTION_H
 #define IRC_ACTION_H
@@ -52,7 +58,8 @@ struct irc_action {
  * records (a step's state, say) in one commit.  body is borrowed and may
  * be NULL for {}.  step_seq is 0 for a case-wide action.  When the wall
  * clock reads earlier than the case's last action, the body records
- * "clock_went_back_us" with the difference instead of hiding it.
+ * "clock_went_back_us" with the difference instead of hiding it; an actor
+ * with a key fingerprint adds "key_fingerprint" unless the body has one.
  * On success *out (when not NULL) holds the new action; free its strings
  * with irc_action_clear().
  */

@@ -18,6 +18,7 @@
 #include "action.h"
 #include "db.h"
 #include "mem.h"
+#include "shared.h"
 
 struct irc_db {
 	sqlite3 *handle;
@@ -304,7 +305,7 @@ irc_db_fail(struct irc_db *db, struct irc_error *err, const char *doing)
 		st = IRC_ERR_BUSY;
 		return irc_fail(err, st, "%s: %s: database is locked by another "
 		    "process for more than %d ms; try again", db->path, doing,
-		    IRC_DB_BUSY_TIMEOUT_MS);
+		    IRC_DB_BUSY_TIMEOUT_MS * IRC_DB_BEGIN_TRIES);
 	}
 	if ((code & 0xff) == SQLITE_FULL)
 		return irc_fail(err, st, "%s: %s: disk full; free some space "
@@ -325,7 +326,15 @@ db_exec(struct irc_db *db, const char *sql, const char *doing,
 enum irc_status
 irc_db_begin(struct irc_db *db, struct irc_error *err)
 {
-	return db_exec(db, "BEGIN IMMEDIATE", "cannot start a transaction", err);
+	enum irc_status st = IRC_OK;
+
+	for (int i = 0; i < IRC_DB_BEGIN_TRIES; i++) {
+		st = db_exec(db, "BEGIN IMMEDIATE", "cannot start a transaction",
+		    err);
+		if (st != IRC_ERR_BUSY)
+			break;
+	}
+	return st;
 }
 
 enum irc_status
@@ -471,7 +480,7 @@ db_open(const char *path, bool create, struct irc_db **out,
 	if (create) {
 		if ((st = db_create_file(path, err)) != IRC_OK)
 			return st;
-	} else if (access(path, F_OK) != 0)
+	} else if (access(path, F_OK) != 0 && errno == ENOENT)
 		return irc_fail(err, IRC_ERR_NOT_FOUND, "no database at %s; "
 		    "create a case first or pass --db", path);
 
@@ -511,6 +520,16 @@ irc_db_open(const char *path, struct irc_db **out, struct irc_error *err)
 {
 	return db_open(path, true, out, err);
 }
+	else if (access(path, R_OK) != 0)
+		return irc_fail(err, IRC_ERR_IO, "cannot open database %s: %s; "
+		    "a shared database needs membership of its group", path,
+		    strerror(errno));
+
+	if ((st = irc_fs_check_local(path, err)) != IRC_OK)
+		return st;
+	/* A shared database (see shared.h): keep its group's access. */
+	if (irc_shared_is_group_writable(path))
+		umask(007);
 
 enum irc_status
 irc_db_open_existing(const char *path, struct irc_db **out,

@@ -18,12 +18,17 @@
 /* Milliseconds a writer waits for another process's lock. */
 #define IRC_DB_BUSY_TIMEOUT_MS 5000
 
+/* Times irc_db_begin() waits out the busy timeout before it gives up. */
+#define IRC_DB_BEGIN_TRIES 6
+
 struct irc_db;
 
 /*
  * Opens the database at path, creating it with mode 0600 when it does not
  * exist (the folder must exist), and migrates its schema to the current
- * version.  On success the caller closes *out with irc_db_close().
+ * version.  A path on a network filesystem gives IRC_ERR_INVALID (see
+ * shared.h), and a group-writable database clears the group bits of the
+ * process umask so files created beside it stay shared.  On success the caller closes *out with irc_db_close().
  * A database written by a newer ircase gives IRC_ERR_SCHEMA.
  */
 enum irc_status irc_db_open(const char *path, struct irc_db **out,
