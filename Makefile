@@ -107,9 +107,11 @@ build/bench/bench_%: tests/bench/bench_%.c $(REL)/libircase.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS)
 
-bench: build/bench/bench_append build/bench/bench_export $(PROG)
+bench: build/bench/bench_append build/bench/bench_export \
+    build/bench/bench_playbook $(PROG)
 	build/bench/bench_append 500 build/bench
 	build/bench/bench_export ./$(PROG) build/bench 1000000 5
+	build/bench/bench_playbook $${IRCASE_SHARED:-../shared}/playbooks-real 50
 
 install: ircase
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks \

@@ -81,10 +81,19 @@ line_at(const char *text, size_t offset)
 static void
 hash_hex(const char *text, size_t len, char hex[65])
 {
+	/*
+	 * Fetched once: OpenSSL 3 looks the algorithm up again on every
+	 * EVP_Digest() call given EVP_sha256(), which costs more than
+	 * hashing a small playbook.
+	 */
+	static EVP_MD *sha256;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 
-	if (EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	if (sha256 == NULL)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (sha256 == NULL ||
+	    EVP_Digest(text, len, md, &mdlen, sha256, NULL) != 1 ||
 	    mdlen != 32) {
 		/* Only an OpenSSL build without SHA-256 gets here. */
 		memset(hex, '0', 64);

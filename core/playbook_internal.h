@@ -140,13 +140,28 @@ void pb_links_collect(struct irc_playbook *pb, cmark_node *doc);
 /* Points each link at its anchor and warns about the ones that name none. */
 void pb_links_resolve(struct irc_playbook *pb, struct pb_slugset *set);
 
+#define PB_WORDS_MAX 16
+#define PB_WORD_LEN 24
+
+/* The words of a heading or item that tie a summary item to a heading. */
+struct pb_words {
+	char w[PB_WORDS_MAX][PB_WORD_LEN];
+	size_t n;
+};
+
+/*
+ * Splits text into lower-case ASCII words of three letters or more,
+ * leaving out common words such as "the" and "with".
+ */
+void pb_words_of(const char *text, struct pb_words *out);
+
 /*
  * Returns true when list is a summary or table of contents: three or
  * more items, at least 60% of them linking to an anchor or sharing the
  * words of a heading in later[0, nlater).
  */
-bool pb_list_is_summary(cmark_node *list, char *const *later, size_t nlater,
-    size_t *work);
+bool pb_list_is_summary(cmark_node *list, const struct pb_words *const *later,
+    size_t nlater, size_t *work);
 
 /*
  * Reads phase columns from an HTML table in block (an HTML block whose

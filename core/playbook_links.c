@@ -20,8 +20,6 @@
 #include "playbook_internal.h"
 
 #define SLUG_MAX 256
-#define WORDS_MAX 32
-#define WORD_LEN 24
 
 static uint64_t
 slug_hash(const char *s)
@@ -194,11 +192,6 @@ pb_links_resolve(struct irc_playbook *pb, struct pb_slugset *set)
 	}
 }
 
-struct words {
-	char w[WORDS_MAX][WORD_LEN];
-	size_t n;
-};
-
 /* Words too common to tie a summary item to a heading. */
 static bool
 stop_word(const char *w)
@@ -216,9 +209,8 @@ stop_word(const char *w)
 	return false;
 }
 
-/* Splits text into lower-case ASCII words of three letters or more. */
-static void
-words_of(const char *text, struct words *out)
+void
+pb_words_of(const char *text, struct pb_words *out)
 {
 	size_t len = 0;
 
@@ -229,11 +221,11 @@ words_of(const char *text, struct words *out)
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
 		if (c >= 'a' && c <= 'z') {
-			if (len + 1 < WORD_LEN && out->n < WORDS_MAX)
+			if (len + 1 < PB_WORD_LEN && out->n < PB_WORDS_MAX)
 				out->w[out->n][len++] = c;
 			continue;
 		}
-		if (len > 0 && out->n < WORDS_MAX) {
+		if (len > 0 && out->n < PB_WORDS_MAX) {
 			out->w[out->n][len] = '\0';
 			if (len >= 3 && !stop_word(out->w[out->n]))
 				out->n++;
@@ -245,7 +237,7 @@ words_of(const char *text, struct words *out)
 }
 
 static size_t
-words_shared(const struct words *a, const struct words *b)
+words_shared(const struct pb_words *a, const struct pb_words *b)
 {
 	size_t n = 0;
 
@@ -264,22 +256,23 @@ words_shared(const struct words *a, const struct words *b)
 
 /* Returns true when an item's text names one of the later headings. */
 static bool
-item_names_heading(const char *text, char *const *later, size_t nlater)
+item_names_heading(const char *text, const struct pb_words *const *later,
+    size_t nlater)
 {
-	struct words item, head;
+	struct pb_words item;
 
-	words_of(text, &item);
+	pb_words_of(text, &item);
 	/* A summary item is a short line; a step with prose is not one. */
 	if (item.n > 10)
 		return false;
 	for (size_t i = 0; i < nlater; i++) {
+		const struct pb_words *head = later[i];
 		size_t shared;
 
-		words_of(later[i], &head);
-		if (head.n == 0)
+		if (head->n == 0)
 			continue;
-		shared = words_shared(&head, &item);
-		if ((shared >= 2 || (head.n == 1 && shared == 1)) &&
+		shared = words_shared(head, &item);
+		if ((shared >= 2 || (head->n == 1 && shared == 1)) &&
 		    shared * 2 >= item.n)
 			return true;
 	}
@@ -308,32 +301,40 @@ item_has_anchor_link(cmark_node *item, size_t *work)
 }
 
 bool
-pb_list_is_summary(cmark_node *list, char *const *later, size_t nlater,
-    size_t *work)
+pb_list_is_summary(cmark_node *list, const struct pb_words *const *later,
+    size_t nlater, size_t *work)
 {
-	size_t items = 0, hits = 0;
+	size_t items = 0, hits = 0, misses = 0, allowed;
 
 	for (cmark_node *it = cmark_node_first_child(list); it != NULL;
-	    it = cmark_node_next(it)) {
+	    it = cmark_node_next(it))
+		items++;
+	if (items < 3)
+		return false;
+	/* Stop at the first miss that puts 60% out of reach. */
+	allowed = items - (items * 6 + 9) / 10;
+	for (cmark_node *it = cmark_node_first_child(list); it != NULL &&
+	    misses <= allowed; it = cmark_node_next(it)) {
 		cmark_node *para = cmark_node_first_child(it);
 		char *text;
+		bool hit;
 
-		items++;
 		if (item_has_anchor_link(it, work)) {
 			hits++;
 			continue;
 		}
-		if (para == NULL)
+		if (para == NULL) {
+			misses++;
 			continue;
-		/*
-		 * Only the item's first block is compared, and only against
-		 * a bounded number of headings, so the cost per item stays
-		 * bounded too.
-		 */
+		}
+		/* Only the item's first block is compared. */
 		text = pb_node_text(para, work);
-		if (item_names_heading(text, later, nlater < 64 ? nlater : 64))
-			hits++;
+		hit = item_names_heading(text, later, nlater);
 		free(text);
+		if (hit)
+			hits++;
+		else
+			misses++;
 	}
-	return items >= 3 && hits * 10 >= items * 6;
+	return hits * 10 >= items * 6;
 }

@@ -77,7 +77,9 @@ struct map {
 	cmark_syntax_extension *tasklist;
 	struct marker *markers;
 	size_t nmarkers;
-	char **texts;		/* markers[i].text, for the summary check */
+	/* The words of recent markers, for the summary check: slot i % LATER_RING. */
+	struct pb_words ring[2 * LATER_MAX];
+	size_t ring_tag[2 * LATER_MAX];	/* marker index + 1 in each slot */
 	int phase_level;	/* 0 when no level names phases */
 	struct section outer;	/* opened by a marker at or above phase_level */
 	enum section_kind kind;	/* the kind in force, a deeper ref or outer's */
@@ -100,6 +102,12 @@ struct map {
 	int sec_last;		/* last top-level step of the section, or -1 */
 	size_t sec_steps;	/* steps added in the section */
 	struct pb_buf guidance;	/* prose waiting for the next step */
+
+	/* The Markdown parsed, for copying top-level blocks as written. */
+	const char *md;
+	size_t md_len;
+	size_t *line_at;	/* offset of each line's start; [0] unused */
+	size_t nlines;
 };
 
 static void
@@ -115,6 +123,58 @@ render_add(struct map *m, struct pb_buf *b, cmark_node *block)
 		pb_buf_add(b, "\n\n", 2);
 	pb_buf_add(b, md, len);
 	free(md);
+}
+
+/* Records where each line of md starts, so blocks can be copied by line. */
+static void
+lines_index(struct map *m, const char *md, size_t len)
+{
+	size_t n = 1, cap = 64;
+
+	m->md = md;
+	m->md_len = len;
+	m->line_at = irc_xmalloc(cap * sizeof *m->line_at);
+	m->line_at[0] = 0;
+	m->line_at[n++] = 0;
+	for (const char *p = md; (p = memchr(p, '\n', len - (size_t)(p - md)))
+	    != NULL; p++) {
+		if (n == cap) {
+			cap *= 2;
+			m->line_at = irc_xrealloc(m->line_at, cap,
+			    sizeof *m->line_at);
+		}
+		m->line_at[n++] = (size_t)(p - md) + 1;
+	}
+	m->nlines = n - 1;
+}
+
+/*
+ * Appends a top-level block to b as the file has it: its source lines,
+ * without trailing blank lines.  Cheaper than rendering it and keeps the
+ * author's Markdown; blocks the mapping changed are rendered instead.
+ */
+static void
+block_copy(struct map *m, struct pb_buf *b, cmark_node *block)
+{
+	int first = cmark_node_get_start_line(block);
+	int last = cmark_node_get_end_line(block);
+	size_t start, end;
+
+	if (first < 1 || last < first || (size_t)last > m->nlines ||
+	    cmark_node_parent(block) == NULL ||
+	    cmark_node_get_type(cmark_node_parent(block)) != CMARK_NODE_DOCUMENT) {
+		render_add(m, b, block);
+		return;
+	}
+	start = m->line_at[first];
+	end = (size_t)last < m->nlines ? m->line_at[last + 1] : m->md_len;
+	while (end > start && (m->md[end - 1] == '\n' || m->md[end - 1] == ' ' ||
+	    m->md[end - 1] == '\t'))
+		end--;
+	m->pb->work += (end - start) / 64 + 1;
+	if (b->len > 0 && end > start)
+		pb_buf_add(b, "\n\n", 2);
+	pb_buf_add(b, m->md + start, end - start);
 }
 
 /* Returns true when the word ending at s[end] is an abbreviation. */
@@ -658,7 +718,7 @@ ref_open(struct map *m, const struct marker *mk)
 static void
 ref_append(struct map *m, size_t index, cmark_node *block)
 {
-	render_add(m, &m->ref_bodies[index], block);
+	block_copy(m, &m->ref_bodies[index], block);
 }
 
 /* Moves the reference bodies built while mapping into pb->refs. */
@@ -693,22 +753,26 @@ has_task(struct map *m, cmark_node *node)
 	return found;
 }
 
-/* Returns the marker texts after marker index i, at most LATER_MAX. */
-static size_t
-later_headings(const struct map *m, size_t i, char *const **out)
-{
-	size_t n = i < m->nmarkers ? m->nmarkers - i : 0;
-
-	*out = m->texts + (i < m->nmarkers ? i : m->nmarkers);
-	return n < LATER_MAX ? n : LATER_MAX;
-}
-
+/*
+ * Returns true when list summarises the markers from next_marker on.  The
+ * words of each marker are split once and kept in a ring, because lists
+ * are checked in file order against the next LATER_MAX markers.
+ */
 static bool
 list_is_summary(struct map *m, cmark_node *list, size_t next_marker)
 {
-	char *const *later;
-	size_t n = later_headings(m, next_marker, &later);
+	const struct pb_words *later[LATER_MAX];
+	size_t n = 0;
 
+	for (size_t i = next_marker; i < m->nmarkers && n < LATER_MAX; i++) {
+		size_t slot = i % (2 * LATER_MAX);
+
+		if (m->ring_tag[slot] != i + 1) {
+			pb_words_of(m->markers[i].text, &m->ring[slot]);
+			m->ring_tag[slot] = i + 1;
+		}
+		later[n++] = &m->ring[slot];
+	}
 	return pb_list_is_summary(list, later, n, &m->pb->work);
 }
 
@@ -976,16 +1040,16 @@ block_map(struct map *m, cmark_node *block)
 		break;
 	case CMARK_NODE_PARAGRAPH:
 		if (!todo_paragraph_add(m, phase, block))
-			render_add(m, &m->guidance, block);
+			block_copy(m, &m->guidance, block);
 		break;
 	case CMARK_NODE_THEMATIC_BREAK:
 		break;
 	case CMARK_NODE_HTML_BLOCK:
 		if (!html_is_only_tags(cmark_node_get_literal(block)))
-			render_add(m, &m->guidance, block);
+			block_copy(m, &m->guidance, block);
 		break;
 	default:
-		render_add(m, &m->guidance, block);
+		block_copy(m, &m->guidance, block);
 		break;
 	}
 }
@@ -1239,14 +1303,12 @@ irc_pb_map(struct irc_playbook *pb, const char *name, const char *md,
 		goto out;
 	}
 
+	lines_index(&m, md, len);
 	markers_collect(&m, doc);
 	markers_anchor(&m);
 	status = parts_select(&m, name, doc, part, &first, &stop, err);
 	if (status != IRC_OK)
 		goto out;
-	m.texts = irc_xcalloc(m.nmarkers + 1, sizeof *m.texts);
-	for (size_t i = 0; i < m.nmarkers; i++)
-		m.texts[i] = m.markers[i].text;
 	pb_links_collect(pb, doc);
 
 	title = title_marker(&m);
@@ -1270,10 +1332,10 @@ irc_pb_map(struct irc_playbook *pb, const char *name, const char *md,
 out:
 	ref_bodies_finish(&m);
 	free(m.guidance.data);
+	free(m.line_at);
 	for (size_t i = 0; i < m.nmarkers; i++)
 		free(m.markers[i].text);
 	free(m.markers);
-	free(m.texts);
 	pb_slugset_free(&m.slugs);
 	if (doc != NULL)
 		cmark_node_free(doc);
