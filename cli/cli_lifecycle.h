@@ -26,7 +26,10 @@ bool cli_parse_when(const struct cli_ctx *ctx, const char *what,
  */
 bool cli_config_load(struct irc_config **out);
 
-/* Adds the lifecycle, metrics and contacts keys to a case's show --json. */
+/*
+ * Adds the lifecycle, metrics, contacts, evidence, observables and assets
+ * keys to a case's show --json.
+ */
 bool show_lifecycle_json(struct irc_db *db, const struct irc_case *c,
     json_t *json);
 

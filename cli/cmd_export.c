@@ -124,6 +124,11 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	if (!export_write(db, case_id, format, output, &result))
 		goto out;
+	if (result.warning[0] != '\0') {
+		cli_print_clean(stderr, "ircase: warning: ", 0);
+		cli_print_clean(stderr, result.warning, 0);
+		fputc('\n', stderr);
+	}
 	if (result.invalid_utf8 > 0)
 		fprintf(stderr, "ircase: case %" PRId64 ": %" PRId64 " byte%s of "
 		    "stored text %s not valid UTF-8 and %s replaced with U+FFFD "

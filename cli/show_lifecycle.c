@@ -1,7 +1,8 @@
 /*
  * show_lifecycle.c: the incident-lifecycle part of "ircase show": roles,
  * contacts from config.yaml, reports, the decision, milestones, steps
- * awaiting approval, clocks, lessons, follow-ups and metrics.
+ * awaiting approval, clocks, lessons, follow-ups and metrics; in JSON
+ * also the evidence, observables and affected assets.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,21 +30,6 @@ show_config(void)
 	return cfg;
 }
 
-static json_t *
-contacts_json(const struct irc_config *cfg)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; cfg != NULL && i < cfg->ncontacts; i++) {
-		const struct irc_config_contact *c = &cfg->contacts[i];
-
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}",
-		    "role", c->role, "name", c->name, "email", c->email,
-		    "phone", c->phone, "note", c->note));
-	}
-	return a;
-}
-
 bool
 show_lifecycle_json(struct irc_db *db, const struct irc_case *c, json_t *json)
 {
@@ -61,8 +47,12 @@ show_lifecycle_json(struct irc_db *db, const struct irc_case *c, json_t *json)
 	json_object_set_new(json, "lifecycle", lc);
 	irc_metrics_compute(c, &m);
 	json_object_set_new(json, "metrics", irc_metrics_to_json(&m));
-	json_object_set_new(json, "contacts", contacts_json(cfg));
+	json_object_set_new(json, "contacts", irc_contacts_to_json(cfg));
 	irc_config_free(cfg);
+	if (irc_case_records_to_json(db, c->sum.id, json, &err) != IRC_OK) {
+		cli_fail(&err);
+		return false;
+	}
 	return true;
 }
 

@@ -9,7 +9,8 @@
  *
  * Formats:
  *	json		the whole case, as documented under JSON OUTPUT in
- *			ircase(1), with "verify" and "invalid_utf8" at the end
+ *			ircase(1), with "verify" and "invalid_utf8" at the end;
+ *			the contacts come from config.yaml (irc_config_load())
  *	csv		one action per row (RFC 4180), formula-like text cells
  *			neutralised with a leading apostrophe
  *	md		the report a person reads
@@ -47,6 +48,11 @@ struct irc_export_result {
 	struct irc_verify_result verify;	/* the chain, checked while writing */
 	int64_t actions;			/* actions written */
 	int64_t invalid_utf8;			/* bytes replaced with U+FFFD */
+	/*
+	 * Why the JSON export's "contacts" is empty although contacts may
+	 * be configured (config.yaml could not be read), or "".
+	 */
+	char warning[IRC_ERROR_MAX + 64];
 };
 
 /* Parses "json", "csv", "md" or "timesketch". */

@@ -12,6 +12,7 @@
 
 #include "case.h"
 #include "export.h"
+#include "metrics.h"
 
 /* A growable byte buffer; one action is formatted in it, then written. */
 struct exp_buf {
@@ -43,6 +44,7 @@ struct exp_ctx {
 	int flags;			/* enum irc_export_flags */
 	struct irc_export_result *result;
 	struct irc_chain_walk walk;
+	struct irc_metrics_walk metrics;	/* fed by the JSON writer only */
 	struct exp_buf buf;
 };
 

@@ -9,12 +9,19 @@
  * string holding the stored text, so a reader can always recompute the
  * hash from what is exported.  Text fields with invalid UTF-8 are written
  * with U+FFFD and their stored bytes in hex under "raw_hex".
+ *
+ * The keys after "chain" (lifecycle, metrics, contacts, evidence,
+ * observables, assets) are those of show --json.  The metrics are summed
+ * as the actions stream by; the other sections are built from their own
+ * tables, which stay small however long the log is.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "export_internal.h"
+#include "lifecycle.h"
 #include "mem.h"
 #include "sanitize.h"
 #include "timeutil.h"
@@ -463,6 +470,15 @@ json_action(struct exp_ctx *x, const struct irc_action *a,
 	return IRC_OK;
 }
 
+/* Feeds an action to the metrics, then writes it. */
+static enum irc_status
+json_action_metrics(struct exp_ctx *x, const struct irc_action *a,
+    struct irc_error *err)
+{
+	irc_metrics_add(&x->metrics, a);
+	return json_action(x, a, err);
+}
+
 /* The verify object; keys documented in ircase(1). */
 static json_t *
 verify_to_json(const struct irc_verify_result *v)
@@ -521,6 +537,45 @@ count_case_invalid(struct exp_ctx *x)
 	}
 }
 
+/*
+ * Writes the keys that show --json adds after "chain".  A config.yaml
+ * that cannot be read leaves "contacts" empty and says why in
+ * result->warning, since the rest of the export is still worth having.
+ */
+static enum irc_status
+json_case_records(struct exp_ctx *x, struct irc_error *err)
+{
+	struct irc_config *cfg = NULL;
+	struct irc_error cfg_err;
+	json_t *lifecycle = NULL, *records = json_object(), *value;
+	const char *key;
+	enum irc_status st;
+
+	if ((st = irc_lifecycle_to_json(x->db, x->kase->sum.id, &lifecycle,
+	    err)) != IRC_OK ||
+	    (st = irc_case_records_to_json(x->db, x->kase->sum.id, records,
+	    err)) != IRC_OK)
+		goto out;
+	json_member(x, "lifecycle", lifecycle, false);
+	value = irc_metrics_to_json(&x->metrics.m);
+	json_member(x, "metrics", value, false);
+	json_decref(value);
+	irc_error_clear(&cfg_err);
+	if (irc_config_load(NULL, &cfg, &cfg_err) != IRC_OK)
+		snprintf(x->result->warning, sizeof x->result->warning,
+		    "contacts not exported: %s", cfg_err.msg);
+	value = irc_contacts_to_json(cfg);
+	json_member(x, "contacts", value, false);
+	json_decref(value);
+	irc_config_free(cfg);
+	json_object_foreach(records, key, value)
+		json_member(x, key, value, false);
+out:
+	json_decref(lifecycle);
+	json_decref(records);
+	return st;
+}
+
 enum irc_status
 exp_write_json(struct exp_ctx *x, struct irc_error *err)
 {
@@ -540,13 +595,17 @@ exp_write_json(struct exp_ctx *x, struct irc_error *err)
 			continue;
 		}
 		exp_buf_str(&x->buf, ",\n  \"actions\": [");
-		if ((st = exp_walk_actions(x, json_action, err)) != IRC_OK)
+		irc_metrics_start(&x->metrics, x->kase);
+		if ((st = exp_walk_actions(x, json_action_metrics, err)) !=
+		    IRC_OK)
 			goto out;
 		exp_buf_str(&x->buf, x->result->actions > 0 ? "\n  ]" : "]");
 		chain = json_pack("{s:s, s:I}", "head", x->kase->head_hash,
 		    "count", (json_int_t)x->result->actions);
 		json_member(x, "chain", chain, false);
 		json_decref(chain);
+		if ((st = json_case_records(x, err)) != IRC_OK)
+			goto out;
 	}
 	value = verify_to_json(&x->result->verify);
 	json_member(x, "verify", value, false);

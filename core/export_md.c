@@ -3,8 +3,8 @@
  *
  * Sections, in order: summary, decision and rationale, roles, timeline,
  * steps with their outcomes, deviations from the playbook, notification
- * clocks, lessons and corrective actions, evidence manifest, and the
- * chain head with how to verify it.  Records that a database of an older
+ * clocks, lessons and corrective actions, evidence manifest, observables,
+ * affected assets, and the chain head with how to verify it.  Records that a database of an older
  * schema has no table for, or that were never entered, give a line that
  * says so, so an empty section is visible rather than missing.
  */
@@ -359,6 +359,49 @@ md_custody_row(struct exp_ctx *x, sqlite3_stmt *stmt)
 }
 
 static void
+md_observable_row(struct exp_ctx *x, sqlite3_stmt *stmt)
+{
+	json_t *tags = json_loads(col_text(stmt, 5), 0, NULL);
+	json_t *tag;
+	size_t i;
+
+	fprintf(x->out, "| %" PRId64 " | ",
+	    (int64_t)sqlite3_column_int64(stmt, 0));
+	md_inline(x, col_text(stmt, 1), true);
+	fputs(" | `", x->out);
+	md_inline(x, col_text(stmt, 2), true);
+	fputs("` | ", x->out);
+	md_inline(x, col_text(stmt, 3), true);
+	fputs(sqlite3_column_int(stmt, 4) ? " | yes | " : " | no | ", x->out);
+	json_array_foreach(tags, i, tag) {
+		if (!json_is_string(tag))
+			continue;
+		fputs(i > 0 ? ", " : "", x->out);
+		md_inline(x, json_string_value(tag), true);
+	}
+	fputs(" |\n", x->out);
+	json_decref(tags);
+}
+
+static void
+md_asset_row(struct exp_ctx *x, sqlite3_stmt *stmt)
+{
+	fprintf(x->out, "| %" PRId64 " | ",
+	    (int64_t)sqlite3_column_int64(stmt, 0));
+	md_inline(x, col_text(stmt, 1), true);
+	fputs(" | ", x->out);
+	if (sqlite3_column_type(stmt, 2) == SQLITE_NULL)
+		fputs("typed in", x->out);
+	else
+		md_inline(x, col_text(stmt, 2), true);
+	fputs(" | ", x->out);
+	md_inline(x, col_text(stmt, 3), true);
+	fputs(" | ", x->out);
+	md_inline(x, col_text(stmt, 4), true);
+	fputs(" |\n", x->out);
+}
+
+static void
 md_chain(struct exp_ctx *x)
 {
 	const struct irc_verify_result *v = &x->result->verify;
@@ -448,6 +491,20 @@ exp_write_md(struct exp_ctx *x, struct irc_error *err)
 	if ((st = md_rows(x, "SELECT time_us, actor, kind, body FROM action"
 	    " WHERE case_id = ? AND kind LIKE 'evidence.%' ORDER BY seq",
 	    "No custody transfers recorded.", md_custody_row, err)) != IRC_OK)
+		goto out;
+	fputs("\n## Observables\n\n| # | type | value | TLP | IOC | tags |\n"
+	    "| --: | --- | --- | --- | --- | --- |\n", x->out);
+	if ((st = md_rows(x, "SELECT number, type, value, tlp, ioc, tags"
+	    " FROM observable WHERE case_id = ? ORDER BY number",
+	    "| | no observables recorded | | | | |", md_observable_row, err)) !=
+	    IRC_OK)
+		goto out;
+	fputs("\n## Affected assets\n\n| # | name | inventory id | owner |"
+	    " classification |\n| --: | --- | --- | --- | --- |\n", x->out);
+	if ((st = md_rows(x, "SELECT number, name, inventory_id, owner,"
+	    " classification FROM asset WHERE case_id = ? ORDER BY number",
+	    "| | no affected assets recorded | | | |", md_asset_row, err)) !=
+	    IRC_OK)
 		goto out;
 	md_chain(x);
 	if (ferror(x->out))

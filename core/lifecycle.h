@@ -213,6 +213,17 @@ enum irc_status irc_lifecycle_to_json(struct irc_db *db, int64_t case_id,
     json_t **out, struct irc_error *err);
 
 /*
+ * Sets the "evidence" (with custody transfers), "observables" and
+ * "assets" arrays of case case_id on obj, each as its list --json prints
+ * it.  On failure obj may hold some of the keys.
+ */
+enum irc_status irc_case_records_to_json(struct irc_db *db, int64_t case_id,
+    json_t *obj, struct irc_error *err);
+
+/* Builds the contacts of cfg as a JSON array; [] when cfg is NULL. */
+json_t *irc_contacts_to_json(const struct irc_config *cfg);
+
+/*
  * Formats t as RFC 3339 in the zone offset east of UTC that applied when
  * it was typed: "2026-12-04T14:00:00+01:00".  Returns buf.
  */

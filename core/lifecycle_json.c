@@ -1,16 +1,20 @@
 /*
  * lifecycle_json.c: the "lifecycle" object of show --json, built from the
- * lifecycle tables.  ircase(1) documents the keys under JSON OUTPUT.
+ * lifecycle tables, and the other per-case records that show --json and
+ * the JSON export add.  ircase(1) documents the keys under JSON OUTPUT.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset.h"
 #include "clock.h"
+#include "evidence.h"
 #include "lifecycle.h"
 #include "lifecycle_internal.h"
 #include "mem.h"
+#include "observable.h"
 #include "record.h"
 #include "timeutil.h"
 
@@ -155,4 +159,47 @@ irc_lifecycle_to_json(struct irc_db *db, int64_t case_id, json_t **out,
 fail:
 	json_decref(o);
 	return st;
+}
+
+enum irc_status
+irc_case_records_to_json(struct irc_db *db, int64_t case_id, json_t *obj,
+    struct irc_error *err)
+{
+	struct irc_evidence *evidence = NULL;
+	struct irc_observable *observables = NULL;
+	struct irc_asset *assets = NULL;
+	size_t n = 0;
+	enum irc_status st;
+
+	if ((st = irc_evidence_list(db, case_id, &evidence, &n, err)) !=
+	    IRC_OK)
+		return st;
+	json_object_set_new(obj, "evidence", irc_evidence_to_json(evidence, n));
+	irc_evidence_free(evidence, n);
+	if ((st = irc_observable_list(db, case_id, &observables, &n, err)) !=
+	    IRC_OK)
+		return st;
+	json_object_set_new(obj, "observables",
+	    irc_observables_to_json(observables, n));
+	irc_observables_free(observables, n);
+	if ((st = irc_asset_list(db, case_id, &assets, &n, err)) != IRC_OK)
+		return st;
+	json_object_set_new(obj, "assets", irc_assets_to_json(assets, n));
+	irc_assets_free(assets, n);
+	return IRC_OK;
+}
+
+json_t *
+irc_contacts_to_json(const struct irc_config *cfg)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; cfg != NULL && i < cfg->ncontacts; i++) {
+		const struct irc_config_contact *c = &cfg->contacts[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}",
+		    "role", c->role, "name", c->name, "email", c->email,
+		    "phone", c->phone, "note", c->note));
+	}
+	return a;
 }

@@ -70,37 +70,52 @@ milestone_metric(const struct irc_action *a)
 }
 
 void
+irc_metrics_start(struct irc_metrics_walk *w, const struct irc_case *c)
+{
+	memset(w, 0, sizeof *w);
+	w->kase = c;
+	w->opened = c->sum.opened_at;
+	for (int i = 0; i < IRC_METRIC_COUNT; i++)
+		w->m.to[i] = -1;
+	for (int p = 0; p < IRC_PHASE_COUNT; p++)
+		w->m.phase[p] = -1;
+}
+
+void
+irc_metrics_add(struct irc_metrics_walk *w, const struct irc_action *a)
+{
+	struct irc_metrics *m = &w->m;
+	int metric = -1, p = action_phase(w->kase, a);
+
+	/* Times count from the first action, the case's opening. */
+	if (!w->started) {
+		w->opened = a->time_us;
+		w->started = true;
+	}
+	if (strcmp(a->kind, "decision") == 0)
+		metric = IRC_METRIC_ASSESS;
+	else if (strcmp(a->kind, "milestone") == 0)
+		metric = milestone_metric(a);
+	else if (strcmp(a->kind, "case.close") == 0)
+		metric = IRC_METRIC_CLOSE;
+	if (metric >= 0 && m->to[metric] < 0)
+		m->to[metric] = a->time_us - w->opened;
+	if (p < 0)
+		return;
+	if (m->phase[p] < 0)
+		w->first[p] = a->time_us;
+	m->phase[p] = a->time_us - w->first[p];
+}
+
+void
 irc_metrics_compute(const struct irc_case *c, struct irc_metrics *m)
 {
-	int64_t first[IRC_PHASE_COUNT], last[IRC_PHASE_COUNT];
-	int64_t opened = c->nactions > 0 ? c->actions[0].time_us :
-	    c->sum.opened_at;
+	struct irc_metrics_walk w;
 
-	for (int i = 0; i < IRC_METRIC_COUNT; i++)
-		m->to[i] = -1;
-	for (int p = 0; p < IRC_PHASE_COUNT; p++) {
-		m->phase[p] = -1;
-		first[p] = last[p] = 0;
-	}
-	for (size_t i = 0; i < c->nactions; i++) {
-		const struct irc_action *a = &c->actions[i];
-		int metric = -1, p = action_phase(c, a);
-
-		if (strcmp(a->kind, "decision") == 0)
-			metric = IRC_METRIC_ASSESS;
-		else if (strcmp(a->kind, "milestone") == 0)
-			metric = milestone_metric(a);
-		else if (strcmp(a->kind, "case.close") == 0)
-			metric = IRC_METRIC_CLOSE;
-		if (metric >= 0 && m->to[metric] < 0)
-			m->to[metric] = a->time_us - opened;
-		if (p < 0)
-			continue;
-		if (m->phase[p] < 0)
-			first[p] = a->time_us;
-		last[p] = a->time_us;
-		m->phase[p] = last[p] - first[p];
-	}
+	irc_metrics_start(&w, c);
+	for (size_t i = 0; i < c->nactions; i++)
+		irc_metrics_add(&w, &c->actions[i]);
+	*m = w.m;
 }
 
 json_t *

@@ -12,6 +12,7 @@
 #ifndef IRC_METRICS_H
 #define IRC_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -39,6 +40,23 @@ const char *irc_metric_key(enum irc_metric m);
 
 /* Computes the metrics of a case loaded with its actions. */
 void irc_metrics_compute(const struct irc_case *c, struct irc_metrics *m);
+
+/*
+ * The same computation fed one action at a time, for a writer that
+ * streams the log: irc_metrics_start(), irc_metrics_add() for each action
+ * in chain order, then read walk->m.  c needs its steps, not its actions,
+ * and must outlive the walk.
+ */
+struct irc_metrics_walk {
+	struct irc_metrics m;
+	const struct irc_case *kase;
+	int64_t opened;			/* time of the first action */
+	int64_t first[IRC_PHASE_COUNT];	/* first action in each phase */
+	bool started;
+};
+
+void irc_metrics_start(struct irc_metrics_walk *w, const struct irc_case *c);
+void irc_metrics_add(struct irc_metrics_walk *w, const struct irc_action *a);
 
 /* Builds {"time_to_assess_us": N|null, ..., "phase_us": {"prepare": ...}}. */
 json_t *irc_metrics_to_json(const struct irc_metrics *m);

@@ -153,11 +153,17 @@ check "md exit status" 0 "$?"
 for section in "Summary" "Decision and rationale" "Roles" "Timeline" \
     "Steps and outcomes" "Deviations from the playbook" "Notification clocks" \
     "Lessons learned" "Corrective actions" "Evidence manifest" \
-    "Chain head and how to verify it"; do
+    "Observables" "Affected assets" "Chain head and how to verify it"; do
 	check_match "md has $section" "^## $section\$" "$(cat "$T/case.md")"
 done
 check_match "md names skip reason" "Step 2 .* skipped\. Reason: out of scope, said the IC" "$(cat "$T/case.md")"
+check_match "md says no observables" "no observables recorded" "$(cat "$T/case.md")"
 check_match "md gives chain head" "Chain head: \`$(sqlite3 "$IRCASE_DB" 'SELECT head_hash FROM "case" WHERE id = 1')\`" "$(cat "$T/case.md")"
+"$IRCASE" observable add 1 domain Evil.Example --tag phish --tag c2 --ioc >/dev/null
+"$IRCASE" asset add 1 --name "mail|gw" --owner "IT ops" >/dev/null
+"$IRCASE" export 1 --format md -o "$T/records.md"
+check_match "md lists observable" '^\| 1 \| domain \| `evil\.example` \| amber \| yes \| phish, c2 \|$' "$(cat "$T/records.md")"
+check_match "md lists asset" '^\| 1 \| mail\\\|gw \| typed in \| IT ops \|  \|$' "$(cat "$T/records.md")"
 
 # Unknown format: usage error naming it.
 "$IRCASE" export 1 --format xml 2>"$T/err"

@@ -10,8 +10,9 @@ pb="$IRCASE_TOP/tests/data/cli/phishing.md"
 "$IRCASE" step 1 2 start --note "step note"
 
 summary="number uuid title severity severity_name status kind opened_at steps_done steps_total"
-case_keys="$summary closed_at description playbook phases actions chain lifecycle metrics contacts"
-export_keys="$summary closed_at description playbook phases actions chain verify invalid_utf8"
+records="lifecycle metrics contacts evidence observables assets"
+case_keys="$summary closed_at description playbook phases actions chain $records"
+export_keys="$summary closed_at description playbook phases actions chain $records verify invalid_utf8"
 
 # keys PROGRAM: runs python3 on the JSON on stdin and prints its result.
 keys() {
@@ -99,5 +100,43 @@ printf 'id,name\nA-1,mail01\n' >"$XDG_CONFIG_HOME/ircase/inventory.csv"
 printf 'assets:\n  file: inventory.csv\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
 check "assets keys" "id name owner classification in_inventory cases" \
     "$("$IRCASE" assets --json | keys 'print(" ".join(d[0]))')"
+
+# show --json and export carry the same records: evidence with its
+# custody transfers, observables, assets, lifecycle, metrics, contacts.
+printf 'contacts:\n  - role: dpo\n    name: Dana\n' \
+    >>"$XDG_CONFIG_HOME/ircase/config.yaml"
+"$IRCASE" decide 1 incident --reason "phish clicked" >/dev/null
+"$IRCASE" show 1 --json >"$T/show2.json"
+"$IRCASE" export 1 >"$T/export2.json"
+check "show evidence custody" "1 bob lab" "$(keys '
+e = d["evidence"][0]
+print(e["number"], e["custody"][0]["to"], e["custody"][0]["purpose"])' <"$T/show2.json")"
+check "show observables" "ip 192.0.2.7 c2" "$(keys '
+o = d["observables"][0]
+print(o["type"], o["value"], " ".join(o["tags"]))' <"$T/show2.json")"
+check "show assets" "web01 None" "$(keys '
+a = d["assets"][0]
+print(a["name"], a["inventory_id"])' <"$T/show2.json")"
+for key in evidence observables assets lifecycle metrics contacts; do
+	check "export $key matches show" \
+	    "$(keys "print(json.dumps(d['$key'], sort_keys=True))" <"$T/show2.json")" \
+	    "$(keys "print(json.dumps(d['$key'], sort_keys=True))" <"$T/export2.json")"
+done
+check "export metrics assess set" "True" \
+    "$(keys 'print(d["metrics"]["time_to_assess_us"] > 0)' <"$T/export2.json")"
+check "export contacts" "dpo Dana" \
+    "$(keys 'print(d["contacts"][0]["role"], d["contacts"][0]["name"])' <"$T/export2.json")"
+check "export verdict" "incident" \
+    "$(keys 'print(d["lifecycle"]["verdict"])' <"$T/export2.json")"
+
+# A config.yaml that cannot be read empties the export's contacts and
+# prints the reason on stderr; the export itself still succeeds.
+printf 'contacts: [\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
+"$IRCASE" export 1 >"$T/export3.json" 2>"$T/export3.err"
+check "export with bad config exits 0" 0 "$?"
+check "export with bad config contacts" "[]" \
+    "$(keys 'print(json.dumps(d["contacts"]))' <"$T/export3.json")"
+check_match "export with bad config warns" "contacts not exported" \
+    "$(cat "$T/export3.err")"
 
 echo "1..$_tap_n"
