@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "drill.h"
 #include "input.h"
 #include "keys.h"
 #include "mem.h"
@@ -26,13 +27,33 @@ struct new_screen {
 	size_t count;
 	struct irc_playbook **books;	/* NULL where loading failed */
 	char **errors;		/* the load error of each failed file */
+	char (*lint)[32];	/* "ok", "2 warnings", "1 error" per book */
 	size_t sel, top;
 	enum new_stage stage;
 	struct tui_input title;
 	int severity;
+	bool drill;		/* start a drill case instead of a real one */
 	char message[IRC_ERROR_MAX];
 	bool error;
 };
+
+/* Writes "ok", "N errors" or "N warnings" for pb to out (32 bytes). */
+static void new_lint_summary(const struct irc_playbook *pb, char out[32])
+{
+	struct irc_pb_diag *diags = NULL;
+	size_t n = 0, errors = 0;
+
+	irc_playbook_lint(pb, &diags, &n);
+	for (size_t k = 0; k < n; k++)
+		errors += diags[k].error;
+	if (errors > 0)
+		snprintf(out, 32, "%zu error%s", errors, errors == 1 ? "" : "s");
+	else if (n > 0)
+		snprintf(out, 32, "%zu warning%s", n, n == 1 ? "" : "s");
+	else
+		snprintf(out, 32, "ok");
+	irc_playbook_diags_free(diags, n);
+}
 
 static void new_message(struct new_screen *ns, bool error, const char *text)
 {
@@ -62,9 +83,13 @@ static bool new_open(struct tui *t, struct screen *s, const void *arg)
 	ns->count = count;
 	ns->books = irc_xcalloc(count, sizeof(*ns->books));
 	ns->errors = irc_xcalloc(count, sizeof(*ns->errors));
-	for (size_t i = 0; i < count; i++)
+	ns->lint = irc_xcalloc(count, sizeof(*ns->lint));
+	for (size_t i = 0; i < count; i++) {
 		if (irc_playbook_load(paths[i], NULL, &ns->books[i], &err) != IRC_OK)
 			ns->errors[i] = irc_xstrdup(err.msg);
+		else
+			new_lint_summary(ns->books[i], ns->lint[i]);
+	}
 	tui_input_clear(&ns->title);
 	ns->severity = IRC_SEVERITY_DEFAULT;
 	s->data = ns;
@@ -81,6 +106,7 @@ static void new_close(struct tui *t, struct screen *s)
 	}
 	free(ns->books);
 	free(ns->errors);
+	free(ns->lint);
 	irc_playbook_paths_free(ns->paths);
 	tui_input_free(&ns->title);
 	free(ns);
@@ -100,13 +126,14 @@ static const char *new_basename(const char *path)
 
 static void new_draw_books(struct new_screen *ns)
 {
-	int rows = new_rows(), name_w = COLS / 3, x;
-	char steps[32];
+	int rows = new_rows(), name_w = COLS / 4, x;
+	int lint_x = COLS - name_w - 14, steps_x = lint_x - 7;
+	char steps[32], title[256];
 	attr_t attr;
 
-	tui_draw_pad(1, 0, " Playbook", COLS - name_w - 10,
-	    tui_attr(TUI_ROLE_HEADING));
-	tui_draw_pad(1, COLS - name_w - 10, "Steps", 9, tui_attr(TUI_ROLE_HEADING));
+	tui_draw_pad(1, 0, " Playbook", steps_x, tui_attr(TUI_ROLE_HEADING));
+	tui_draw_pad(1, steps_x, "Steps", 7, tui_attr(TUI_ROLE_HEADING));
+	tui_draw_pad(1, lint_x, "Lint", 13, tui_attr(TUI_ROLE_HEADING));
 	tui_draw_pad(1, COLS - name_w - 1, "File", name_w + 1,
 	    tui_attr(TUI_ROLE_HEADING));
 	if (ns->sel < ns->top)
@@ -122,11 +149,18 @@ static void new_draw_books(struct new_screen *ns)
 		tui_fill(2 + r, 0, COLS, attr);
 		x = 1;
 		if (ns->books[i] != NULL) {
-			tui_draw(2 + r, x, ns->books[i]->title, COLS - name_w - 12,
-			    attr);
+			const struct irc_playbook *pb = ns->books[i];
+
+			snprintf(title, sizeof(title), "%s%s%s", pb->title,
+			    pb->version != NULL ? "  v" : "",
+			    pb->version != NULL ? pb->version : "");
+			tui_draw(2 + r, x, title, steps_x - 2, attr);
 			snprintf(steps, sizeof(steps), "%zu",
-			    irc_playbook_step_count(ns->books[i]));
-			tui_draw(2 + r, COLS - name_w - 10, steps, 9, attr);
+			    irc_playbook_step_count(pb));
+			tui_draw(2 + r, steps_x, steps, 6, attr);
+			tui_draw(2 + r, lint_x, ns->lint[i], 13, sel ? attr :
+			    tui_attr(strcmp(ns->lint[i], "ok") == 0 ?
+			    TUI_ROLE_DIM : TUI_ROLE_ERROR));
 		} else {
 			tui_draw(2 + r, x, ns->errors[i], COLS - name_w - 2,
 			    sel ? attr : tui_attr(TUI_ROLE_ERROR));
@@ -154,13 +188,14 @@ static void new_draw(struct tui *t, struct screen *s)
 {
 	struct new_screen *ns = s->data;
 	static const char *const hints[] = {
-		[NEW_PICK] = "Enter use this playbook  q back  ? keys",
+		[NEW_PICK] = "Enter use this playbook  d drill  q back  ? keys",
 		[NEW_TITLE] = "Type the case title, Enter to go on, Esc to cancel",
-		[NEW_SEVERITY] = "1-4 or arrows choose, Enter starts the case, q back",
+		[NEW_SEVERITY] = "1-4 or arrows choose, Enter starts the case, d drill, q back",
 	};
 	int y = LINES - 3;
 
-	tui_draw_title("ircase: new case", "playbook, title, severity");
+	tui_draw_title(ns->drill ? "ircase: new DRILL (not a real incident)" :
+	    "ircase: new case", "playbook, title, severity");
 	new_draw_books(ns);
 	if (ns->stage == NEW_SEVERITY)
 		new_draw_severity(ns, y + 1);
@@ -180,8 +215,14 @@ static void new_create(struct tui *t, struct new_screen *ns)
 	char *title = tui_input_text(&ns->title);
 	enum irc_status st;
 
-	st = irc_case_create(t->db, ns->books[ns->sel], title, ns->severity,
-	    &t->actor, &id, &err);
+	if (ns->drill) {
+		struct irc_drill_opts opts = { title, ns->severity, 1, NULL };
+
+		st = irc_drill_start(t->db, ns->books[ns->sel], &opts, &t->actor,
+		    &id, &err);
+	} else
+		st = irc_case_create(t->db, ns->books[ns->sel], title,
+		    ns->severity, &t->actor, &id, &err);
 	free(title);
 	if (st != IRC_OK) {
 		new_message(ns, true, err.msg);
@@ -280,6 +321,11 @@ static void new_key(struct tui *t, struct screen *s, int key)
 	case TUI_ACT_SEVERITY:
 		if (ns->stage == NEW_SEVERITY)
 			ns->severity = key - '0';
+		break;
+	case TUI_ACT_DRILL:
+		ns->drill = !ns->drill;
+		new_message(ns, false, ns->drill ? "The case will start as a "
+		    "drill." : "The case will start as a real incident.");
 		break;
 	case TUI_ACT_OPEN:
 		if (ns->stage == NEW_PICK)

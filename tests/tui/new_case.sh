@@ -16,6 +16,8 @@ tui_start 80 24
 check_wait "list drawn" "No cases yet"
 keys n
 check_wait "picker lists the good playbook" "Fixture 東京 playbook"
+check_match "picker shows steps and lint status" \
+	"Fixture 東京 playbook +3 +1 warning" "$(screen | grep -F Fixture)"
 check_match "broken playbook shows its error in its row" "broken\.md.*broken\.md" \
 	"$(screen | grep -F broken.md)"
 keys Enter
