@@ -8,7 +8,7 @@
  *  - Markers are headings and bold-only lines followed by a list
  *    ("**(C) Containment**"), which count as level 7, below any heading.  The title heading is
  *    the first heading when it is alone at the shallowest level used.
- *    A file with two or more "Playbook: ..." headings holds several
+ *    A file with two or more "Playbook: ..." headings contains several
  *    playbooks; one of them is mapped.
  *  - The phase level is the shallowest marker level at which at least two
  *    markers name a phase (playbook_lexicon.c, or the front matter's
@@ -77,7 +77,7 @@ struct map {
 	cmark_syntax_extension *tasklist;
 	struct marker *markers;
 	size_t nmarkers;
-	/* The words of recent markers, for the summary check: slot i % LATER_RING. */
+	/* Words of recent markers for the summary check, marker i in slot i % 128. */
 	struct pb_words ring[2 * LATER_MAX];
 	size_t ring_tag[2 * LATER_MAX];	/* marker index + 1 in each slot */
 	int phase_level;	/* 0 when no level names phases */
@@ -1150,7 +1150,7 @@ is_part_heading(const struct marker *mk)
 }
 
 /*
- * Finds the playbooks of a file that holds several: two or more headings
+ * Finds the playbooks of a file that contains several: two or more headings
  * that start with "Playbook:".  Keeps only the markers of the part
  * requested (1-based, 0 for the first) and sets [*first, *stop) to its
  * blocks.
