@@ -42,7 +42,7 @@ APP_TST   = $(APP_SRC:%.c=$(TST)/%.o)
 UNITS     = $(UNIT_SRC:tests/unit/%.c=$(TST)/unit/%)
 DEMO_DB   = build/demo/ircase.db
 
-.PHONY: all run test deps deps-test install uninstall clean bench fuzz test-build
+.PHONY: all run test deps deps-test install uninstall clean bench bench-sync fuzz test-build
 
 all: $(PROG)
 
@@ -112,6 +112,11 @@ bench: build/bench/bench_append build/bench/bench_export \
 	build/bench/bench_append 500 build/bench
 	build/bench/bench_export ./$(PROG) build/bench 1000000 5
 	build/bench/bench_playbook $${IRCASE_SHARED:-../shared}/playbooks-real 50
+
+# The sync benchmark takes minutes (10,000 requests with 2 ms added each).
+bench-sync: build/bench/bench_sync_setup $(PROG)
+	python3 tests/bench/bench_sync.py ./$(PROG) build/bench/bench_sync_setup \
+	    playbooks/phishing.md build/bench 10000 2
 
 install: ircase
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks \

@@ -1347,6 +1347,13 @@ case_sync(struct sync_pass *p, int64_t case_id, struct irc_error *err)
 	p->res->cases++;
 	if ((st = rows_take(p, &c, &rows, &nrows, err)) != IRC_OK)
 		goto out;
+	/*
+	 * The "sending" marks above were committed with synchronous=FULL.
+	 * Results may skip the fsync: if the machine loses them, the rows are
+	 * still "sending", so the next pass searches for their markers.
+	 */
+	sqlite3_exec(irc_db_handle(p->db), "PRAGMA synchronous=NORMAL", NULL,
+	    NULL, NULL);
 	if (!case_ensure(p, &c, &cerr) ||
 	    tasks_ensure(p, &c, task_error, sizeof task_error, &cerr) !=
 	    IRC_OK) {
@@ -1387,6 +1394,8 @@ release:
 	if (c.id != 0 && cerr.msg[0] != '\0' && st == IRC_OK)
 		st = case_state_save(p, &c, NULL, cerr.msg, err);
 out:
+	sqlite3_exec(irc_db_handle(p->db), "PRAGMA synchronous=FULL", NULL, NULL,
+	    NULL);
 	for (size_t k = 0; k < nlanes; k++)
 		free(lanes[k].rows);
 	free(lanes);

@@ -732,6 +732,9 @@ ROUTES = [
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakehive"
+    # The headers and the body go out in two writes; without TCP_NODELAY
+    # the second waits for the client's delayed ACK (40 ms on Linux).
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if self.server.args.verbose:
