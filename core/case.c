@@ -181,6 +181,15 @@ irc_case_create_tx(struct irc_db *db, const struct irc_playbook *pb,
     const char *title, int severity, const struct irc_actor *actor,
     int64_t *case_id, struct irc_error *err)
 {
+	return irc_case_create_kind_tx(db, pb, title, severity, "real", actor,
+	    case_id, err);
+}
+
+enum irc_status
+irc_case_create_kind_tx(struct irc_db *db, const struct irc_playbook *pb,
+    const char *title, int severity, const char *kind,
+    const struct irc_actor *actor, int64_t *case_id, struct irc_error *err)
+{
 	sqlite3_stmt *stmt = NULL;
 	char uuid[37];
 	int64_t now = irc_now_us(), snapshot = 0, id;
@@ -199,9 +208,10 @@ irc_case_create_tx(struct irc_db *db, const struct irc_playbook *pb,
 		goto out;
 
 	if ((st = case_prepare(db, "INSERT INTO \"case\" (uuid, title, severity,"
-	    " opened_at, playbook_id, playbook_path, head_hash)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?)", &stmt, err)) != IRC_OK)
+	    " opened_at, playbook_id, playbook_path, head_hash, kind)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err)) != IRC_OK)
 		goto out;
+	sqlite3_bind_text(stmt, 8, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, title, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 3, severity);
@@ -226,6 +236,8 @@ irc_case_create_tx(struct irc_db *db, const struct irc_playbook *pb,
 		    "title or playbook path as JSON; they must be UTF-8");
 		goto out;
 	}
+	if (strcmp(kind, "real") != 0)
+		json_object_set_new(body, "kind", json_string(kind));
 	if ((st = irc_action_append(db, id, 0, actor, "case.open", body, NULL,
 	    err)) != IRC_OK)
 		goto out;
@@ -531,8 +543,8 @@ irc_case_step_set(struct irc_db *db, int64_t case_id, int seq,
 		bool handled = false;
 
 		/* A step that needs approval is done only once a second responder confirms. */
-		if ((st = irc_step_approval_gate(db, case_id, seq, actor,
-		    &handled, err)) != IRC_OK)
+		if ((st = irc_step_approval_gate(db, case_id, seq, note,
+		    actor, &handled, err)) != IRC_OK)
 			goto out;
 		if (handled) {
 			st = irc_db_commit(db, err);

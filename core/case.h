@@ -79,6 +79,16 @@ enum irc_status irc_case_create_tx(struct irc_db *db,
     const struct irc_actor *actor, int64_t *case_id, struct irc_error *err);
 
 /*
+ * As irc_case_create_tx(), for a case of kind "real" or "drill".  A drill
+ * is stored with its kind before its first action, so its case.open body
+ * records kind "drill" and none of its outbox rows go to production.
+ */
+enum irc_status irc_case_create_kind_tx(struct irc_db *db,
+    const struct irc_playbook *pb, const char *title, int severity,
+    const char *kind, const struct irc_actor *actor, int64_t *case_id,
+    struct irc_error *err);
+
+/*
  * Lists every case, newest first.  The caller frees *out with
  * irc_case_summaries_free().
  */

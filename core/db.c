@@ -286,19 +286,22 @@ static const char *const migrations[] = {
 	"ALTER TABLE step ADD COLUMN anchor TEXT;"
 	"ALTER TABLE step ADD COLUMN guidance TEXT NOT NULL DEFAULT '';",
 	/*
-	 * 6: who has which case open.  Rows are heartbeats, not actions:
-	 * presence.h says why they stay out of the hash chain.
+	 * 6: drills: the speed of a drill case's clock, when it started and
+	 * the scenario it runs, stored whole so that a drill can be replayed
+	 * and reported after the file changed.
 	 */
-	"CREATE TABLE presence ("
-	"  id INTEGER PRIMARY KEY,"
-	"  case_id INTEGER NOT NULL REFERENCES \"case\"(id),"
-	"  login TEXT NOT NULL,"
-	"  origin TEXT NOT NULL DEFAULT '',"
-	"  pid INTEGER NOT NULL,"
-	"  boot_id TEXT NOT NULL,"
-	"  since INTEGER NOT NULL,"
-	"  heartbeat INTEGER NOT NULL);"
-	"CREATE INDEX presence_case ON presence (case_id);",
+	"CREATE TABLE drill ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES \"case\"(id),"
+	"  speed INTEGER NOT NULL CHECK (speed BETWEEN 1 AND 10000),"
+	"  started_at INTEGER NOT NULL,"
+	"  scenario_title TEXT,"
+	"  scenario_path TEXT,"
+	"  scenario_sha256 TEXT,"
+	"  scenario_text BLOB);"
+	"CREATE TRIGGER drill_no_update BEFORE UPDATE ON drill"
+	"  BEGIN SELECT RAISE(ABORT, 'a drill row is written once'); END;"
+	"CREATE TRIGGER drill_no_delete BEFORE DELETE ON drill"
+	"  BEGIN SELECT RAISE(ABORT, 'a drill row is written once'); END;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -337,12 +340,6 @@ db_exec(struct irc_db *db, const char *sql, const char *doing,
 	return IRC_OK;
 }
 
-/*
- * Starts a write transaction.  SQLite's busy handler waits up to the busy
- * timeout for the lock; under many writers one process can lose that
- * race several times in a row, so BEGIN is tried again before the lock
- * counts as stuck.
- */
 enum irc_status
 irc_db_begin(struct irc_db *db, struct irc_error *err)
 {
@@ -503,16 +500,6 @@ db_open(const char *path, bool create, struct irc_db **out,
 	} else if (access(path, F_OK) != 0 && errno == ENOENT)
 		return irc_fail(err, IRC_ERR_NOT_FOUND, "no database at %s; "
 		    "create a case first or pass --db", path);
-	else if (access(path, R_OK) != 0)
-		return irc_fail(err, IRC_ERR_IO, "cannot open database %s: %s; "
-		    "a shared database needs membership of its group", path,
-		    strerror(errno));
-
-	if ((st = irc_fs_check_local(path, err)) != IRC_OK)
-		return st;
-	/* A shared database (see shared.h): keep its group's access. */
-	if (irc_shared_is_group_writable(path))
-		umask(007);
 
 	db = irc_xcalloc(1, sizeof *db);
 	db->path = irc_xstrdup(path);
@@ -550,6 +537,16 @@ irc_db_open(const char *path, struct irc_db **out, struct irc_error *err)
 {
 	return db_open(path, true, out, err);
 }
+	else if (access(path, R_OK) != 0)
+		return irc_fail(err, IRC_ERR_IO, "cannot open database %s: %s; "
+		    "a shared database needs membership of its group", path,
+		    strerror(errno));
+
+	if ((st = irc_fs_check_local(path, err)) != IRC_OK)
+		return st;
+	/* A shared database (see shared.h): keep its group's access. */
+	if (irc_shared_is_group_writable(path))
+		umask(007);
 
 enum irc_status
 irc_db_open_existing(const char *path, struct irc_db **out,

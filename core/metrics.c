@@ -9,24 +9,11 @@
 #include "metrics.h"
 #include "mem.h"
 #include "record.h"
+#include "replay.h"
 
 static const char *const metric_keys[IRC_METRIC_COUNT] = {
 	"time_to_assess_us", "time_to_contain_us", "time_to_eradicate_us",
 	"time_to_recover_us", "time_to_close_us",
-};
-
-static const struct {
-	const char *prefix;
-	enum irc_phase phase;
-} kind_phases[] = {
-	{ "role.", IRC_PHASE_PREPARE },
-	{ "report.", IRC_PHASE_REPORT },
-	{ "decision", IRC_PHASE_ASSESS },
-	{ "milestone", IRC_PHASE_RESPOND },
-	{ "lesson.", IRC_PHASE_LEARN },
-	{ "followup.", IRC_PHASE_LEARN },
-	{ "evidence.", IRC_PHASE_EVIDENCE },
-	{ "custody.", IRC_PHASE_EVIDENCE },
 };
 
 const char *
@@ -39,16 +26,7 @@ irc_metric_key(enum irc_metric m)
 static int
 action_phase(const struct irc_case *c, const struct irc_action *a)
 {
-	if (a->step_seq > 0) {
-		for (size_t i = 0; i < c->nsteps; i++)
-			if (c->steps[i].seq == a->step_seq)
-				return (int)c->steps[i].phase;
-	}
-	for (size_t i = 0; i < sizeof kind_phases / sizeof kind_phases[0]; i++)
-		if (strncmp(a->kind, kind_phases[i].prefix,
-		    strlen(kind_phases[i].prefix)) == 0)
-			return (int)kind_phases[i].phase;
-	return -1;
+	return irc_replay_action_phase(c, a);
 }
 
 /* Returns the metric a milestone action reaches, or -1. */

@@ -3,7 +3,8 @@
 #
 # usage: tests/fuzz/run.sh BINARY SECONDS
 #
-# The corpus starts from copies of tests/data/csv/* for fuzz_csv, and for
+# The corpus starts from copies of tests/data/csv/* for fuzz_csv, of
+# playbooks/scenarios/*.md for fuzz_scenario, and for
 # the playbook target from $IRCASE_SHARED/playbooks-real/*.md (when that
 # folder exists) and tests/data/playbooks/*.md, in a temporary folder that
 # is removed at exit.  A crash input is copied to build/fuzz-crashes/
@@ -30,6 +31,9 @@ mkdir "$tmp/corpus" "$tmp/artifacts"
 case $name in
 fuzz_csv)
 	cp "$top"/tests/data/csv/* "$tmp/corpus/" 2>/dev/null
+	;;
+fuzz_scenario)
+	cp "$top"/playbooks/scenarios/*.md "$tmp/corpus/" 2>/dev/null
 	;;
 *)
 	if [ -n "${IRCASE_SHARED:-}" ] && [ -d "$IRCASE_SHARED/playbooks-real" ]; then

@@ -1,0 +1,79 @@
+/*
+ * replay.c: a case's step states rebuilt from its log.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "replay.h"
+
+static const struct {
+	const char *prefix;
+	enum irc_phase phase;
+} replay_kind_phases[] = {
+	{ "role.", IRC_PHASE_PREPARE },
+	{ "report.", IRC_PHASE_REPORT },
+	{ "decision", IRC_PHASE_ASSESS },
+	{ "milestone", IRC_PHASE_RESPOND },
+	{ "lesson.", IRC_PHASE_LEARN },
+	{ "followup.", IRC_PHASE_LEARN },
+	{ "evidence.", IRC_PHASE_EVIDENCE },
+	{ "custody.", IRC_PHASE_EVIDENCE },
+};
+
+static long
+step_index(const struct irc_case *c, int seq)
+{
+	for (size_t i = 0; i < c->nsteps; i++)
+		if (c->steps[i].seq == seq)
+			return (long)i;
+	return -1;
+}
+
+void
+irc_replay_states(const struct irc_case *c, size_t n,
+    enum irc_step_state *states)
+{
+	for (size_t i = 0; i < c->nsteps; i++)
+		states[i] = IRC_STEP_PENDING;
+	for (size_t i = 0; i < n && i < c->nactions; i++) {
+		const struct irc_action *a = &c->actions[i];
+		enum irc_step_state to;
+		long k;
+		json_t *body;
+
+		if (a->step_seq <= 0 || strcmp(a->kind, "step.state") != 0 ||
+		    (k = step_index(c, a->step_seq)) < 0)
+			continue;
+		body = json_loads(a->body != NULL ? a->body : "{}", 0, NULL);
+		if (irc_step_state_parse(json_string_value(json_object_get(body,
+		    "to")), &to))
+			states[k] = to;
+		json_decref(body);
+	}
+}
+
+int
+irc_replay_action_phase(const struct irc_case *c, const struct irc_action *a)
+{
+	long k;
+
+	if (a->step_seq > 0 && (k = step_index(c, a->step_seq)) >= 0)
+		return (int)c->steps[k].phase;
+	for (size_t i = 0; i < sizeof replay_kind_phases /
+	    sizeof replay_kind_phases[0]; i++)
+		if (strncmp(a->kind, replay_kind_phases[i].prefix,
+		    strlen(replay_kind_phases[i].prefix)) == 0)
+			return (int)replay_kind_phases[i].phase;
+	return -1;
+}
+
+size_t
+irc_replay_count_before(const struct irc_case *c, int64_t time_us)
+{
+	size_t n = 0;
+
+	while (n < c->nactions && c->actions[n].time_us < time_us)
+		n++;
+	return n;
+}
