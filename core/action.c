@@ -350,12 +350,12 @@ irc_action_append(struct irc_db *db, int64_t case_id, int step_seq,
 		st = irc_fail(err, IRC_ERR_INVALID, "action body must be an object");
 		goto out;
 	}
-	if (a.seq > 1 && a.time_us < last_time)
 	/* The body is hashed, so the key that signed in is covered too. */
 	if (actor->key_fingerprint[0] != '\0' &&
 	    json_object_get(obj, "key_fingerprint") == NULL)
 		json_object_set_new(obj, "key_fingerprint",
 		    json_string(actor->key_fingerprint));
+	if (a.seq > 1 && a.time_us < last_time)
 		json_object_set_new(obj, "clock_went_back_us",
 		    json_integer(last_time - a.time_us));
 	if ((st = irc_drill_stamp(db, case_id, a.time_us, obj, err)) != IRC_OK)
