@@ -30,6 +30,14 @@ bool cli_config_load(struct irc_config **out);
  * Adds the lifecycle, metrics, contacts, evidence, observables and assets
  * keys to a case's show --json.
  */
+/*
+ * Recomputes the weakness register's chain and prints one line: "ok" with
+ * the head on stdout, or the first bad entry on stderr.  With skip_empty,
+ * an intact register with no entries prints nothing.  Returns the exit
+ * status: 0, CLI_EXIT_CHAIN when broken, CLI_EXIT_FAIL when unreadable.
+ */
+int cli_weakness_verify(struct irc_db *db, bool skip_empty);
+
 bool show_lifecycle_json(struct irc_db *db, const struct irc_case *c,
     json_t *json);
 

@@ -11,6 +11,7 @@
 #include "action.h"
 #include "case.h"
 #include "cli.h"
+#include "cli_lifecycle.h"
 #include "mem.h"
 #include "pack.h"
 #include "witness.h"
@@ -222,6 +223,9 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	status = CLI_EXIT_OK;
 	for (i = 0; i < count; i++)
 		status = status_worst(status, verify_case(db, ids[i]));
+	/* With no case named, the weakness register's chain is checked too. */
+	if (optind == argc)
+		status = status_worst(status, cli_weakness_verify(db, true));
 out:
 	free(ids);
 	irc_db_close(db);

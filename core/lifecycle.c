@@ -547,11 +547,14 @@ step_approval(struct irc_db *db, int64_t case_id, int seq, bool *required,
 	return st;
 }
 
-/* Sets the state and the approval request of a step, with both actions. */
+/*
+ * Sets the state and the approval request of a step, with both actions.
+ * A note (NULL or "" for none) goes in the body of each action.
+ */
 static enum irc_status
 step_mark(struct irc_db *db, int64_t case_id, int seq, const char *from,
-    const char *to, const char *requested_by, const struct irc_actor *actor,
-    struct irc_error *err)
+    const char *to, const char *requested_by, const char *note,
+    const struct irc_actor *actor, struct irc_error *err)
 {
 	sqlite3_stmt *stmt;
 	json_t *body;
@@ -573,15 +576,20 @@ step_mark(struct irc_db *db, int64_t case_id, int seq, const char *from,
 	if ((st = irc_lc_run(db, stmt, "cannot change the step", err)) != IRC_OK)
 		return st;
 
-	body = done ? json_pack("{s:i, s:s, s:s}", "step", seq, "requested_by",
-	    requested_by, "approved_by", actor->login) :
-	    json_pack("{s:i, s:s}", "step", seq, "requested_by", requested_by);
+	if (note != NULL && *note == '\0')
+		note = NULL;
+	body = done ? json_pack("{s:i, s:s, s:s, s:s*}", "step", seq,
+	    "requested_by", requested_by, "approved_by", actor->login,
+	    "note", note) :
+	    json_pack("{s:i, s:s, s:s*}", "step", seq, "requested_by",
+	    requested_by, "note", note);
 	st = irc_action_append(db, case_id, seq, actor, done ? "step.approve" :
 	    "step.approval_request", body, NULL, err);
 	json_decref(body);
 	if (st != IRC_OK || strcmp(from, to) == 0)
 		return st;
-	body = json_pack("{s:i, s:s, s:s}", "step", seq, "from", from, "to", to);
+	body = json_pack("{s:i, s:s, s:s, s:s*}", "step", seq, "from", from,
+	    "to", to, "note", note);
 	st = irc_action_append(db, case_id, seq, actor, "step.state", body, NULL,
 	    err);
 	json_decref(body);
@@ -590,7 +598,8 @@ step_mark(struct irc_db *db, int64_t case_id, int seq, const char *from,
 
 enum irc_status
 irc_step_approval_gate(struct irc_db *db, int64_t case_id, int seq,
-    const struct irc_actor *actor, bool *handled, struct irc_error *err)
+    const char *note, const struct irc_actor *actor, bool *handled,
+    struct irc_error *err)
 {
 	char *requested_by = NULL, *state = NULL;
 	bool required = false;
@@ -603,7 +612,7 @@ irc_step_approval_gate(struct irc_db *db, int64_t case_id, int seq,
 	*handled = true;
 	if (requested_by == NULL)
 		st = step_mark(db, case_id, seq, state, "active", actor->login,
-		    actor, err);
+		    note, actor, err);
 	else if (strcmp(requested_by, actor->login) == 0)
 		st = irc_fail(err, IRC_ERR_INVALID, "step %d of case %" PRId64
 		    " already awaits approval requested by %s; another responder "
@@ -611,7 +620,7 @@ irc_step_approval_gate(struct irc_db *db, int64_t case_id, int seq,
 		    requested_by, case_id, seq);
 	else
 		st = step_mark(db, case_id, seq, state, "done", requested_by,
-		    actor, err);
+		    note, actor, err);
 out:
 	free(requested_by);
 	free(state);
@@ -642,7 +651,7 @@ irc_case_step_approve(struct irc_db *db, int64_t case_id, int seq,
 		    "responder must", seq, case_id, requested_by);
 	else
 		st = step_mark(db, case_id, seq, state, "done", requested_by,
-		    actor, err);
+		    NULL, actor, err);
 out:
 	free(requested_by);
 	free(state);

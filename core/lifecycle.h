@@ -115,10 +115,11 @@ enum irc_status irc_case_step_approve(struct irc_db *db, int64_t case_id,
  * records "step.approval_request", leaves the step active and sets
  * *handled.  When another login requested it, approves it (as
  * irc_case_step_approve()) and sets *handled.  When actor requested it, fails
- * with IRC_ERR_INVALID.  Otherwise leaves *handled false.
+ * with IRC_ERR_INVALID.  Otherwise leaves *handled false.  note (NULL or
+ * "" for none) is recorded in the body of each action written.
  */
 enum irc_status irc_step_approval_gate(struct irc_db *db, int64_t case_id,
-    int seq, const struct irc_actor *actor, bool *handled,
+    int seq, const char *note, const struct irc_actor *actor, bool *handled,
     struct irc_error *err);
 
 /*

@@ -218,11 +218,39 @@ irc_weaknesses_free(struct irc_weakness *list, size_t count)
 	free(list);
 }
 
+/*
+ * Names the first bad entry of the register in r's reason, since the
+ * chain walk words its reasons for a case's actions.  before is the walk
+ * as it stood before a was added.
+ */
+static void
+weakness_mismatch(struct irc_verify_result *r,
+    const struct irc_chain_walk *before, const struct irc_action *a,
+    int64_t weakness)
+{
+	char what[160];
+
+	if (a->seq != before->want_seq)
+		snprintf(what, sizeof what, "has sequence number %" PRId64
+		    " where %" PRId64 " was expected", a->seq,
+		    before->want_seq);
+	else if (strcmp(a->prev_hash, before->prev) != 0)
+		snprintf(what, sizeof what, "does not follow the previous "
+		    "entry's hash: an entry before it was removed or changed");
+	else
+		snprintf(what, sizeof what, "does not match its hash: its "
+		    "content was changed");
+	snprintf(r->reason, sizeof r->reason, "weakness register entry %"
+	    PRId64 " (weakness %" PRId64 ", %.40s) %s", a->seq, weakness,
+	    a->kind != NULL ? a->kind : "?", what);
+}
+
 enum irc_status
 irc_weakness_verify(struct irc_db *db, struct irc_verify_result *result,
     struct irc_error *err)
 {
-	struct irc_chain_walk walk;
+	struct irc_chain_walk walk, before;
+	struct irc_verify_result *r = &walk.result;
 	sqlite3_stmt *stmt;
 	char head[IRC_HASH_HEX] = IRC_CHAIN_GENESIS;
 	int64_t count = 0;
@@ -242,8 +270,8 @@ irc_weakness_verify(struct irc_db *db, struct irc_verify_result *result,
 
 	irc_chain_walk_start(&walk, IRC_WEAKNESS_CHAIN);
 	if ((st = irc_record_prepare(db, "SELECT id, seq, time_us, actor, origin,"
-	    " kind, body, prev_hash, hash FROM weakness ORDER BY id", &stmt,
-	    err)) != IRC_OK)
+	    " kind, body, prev_hash, hash, weakness FROM weakness ORDER BY id",
+	    &stmt, err)) != IRC_OK)
 		return st;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct irc_action a;
@@ -260,12 +288,29 @@ irc_weakness_verify(struct irc_db *db, struct irc_verify_result *result,
 		    (const char *)sqlite3_column_text(stmt, 7));
 		snprintf(a.hash, sizeof a.hash, "%s",
 		    (const char *)sqlite3_column_text(stmt, 8));
+		before = walk;
 		irc_chain_walk_add(&walk, &a);
+		if (before.result.ok && !r->ok)
+			weakness_mismatch(r, &before, &a,
+			    sqlite3_column_int64(stmt, 9));
 	}
 	if (rc != SQLITE_DONE)
 		st = irc_db_fail(db, err, "cannot read the weakness register");
 	sqlite3_finalize(stmt);
-	irc_chain_walk_finish(&walk, 0, head, count);
+
+	/* The walk's own end checks would name "case 0": word them here. */
+	snprintf(r->head, sizeof r->head, "%s", walk.prev);
+	if (r->ok && r->checked != count) {
+		r->ok = false;
+		snprintf(r->reason, sizeof r->reason, "the weakness register "
+		    "records %" PRId64 " entries but %" PRId64 " were found",
+		    count, r->checked);
+	} else if (r->ok && strcmp(head, walk.prev) != 0) {
+		r->ok = false;
+		snprintf(r->reason, sizeof r->reason, "the weakness register "
+		    "records chain head %.12s but the last entry's hash is %.12s",
+		    head, walk.prev);
+	}
 	*result = walk.result;
 	return st;
 }

@@ -212,6 +212,21 @@ check "weakness verify ok" 0 "$?"
 q "DROP TRIGGER weakness_no_update; UPDATE weakness SET body = replace(body, 'Printer', 'Scanner') WHERE seq = 1"
 "$IRCASE" weakness verify >/dev/null 2>"$T/err"
 check "weakness verify finds tamper" 3 "$?"
+check "weakness tamper names entry" "ircase: weakness register entry 1 (weakness 1, weakness.add) does not match its hash: its content was changed" \
+    "$(cat "$T/err")"
+"$IRCASE" verify >"$T/out" 2>"$T/err"
+check "verify all finds register tamper" 3 "$?"
+check_match "verify all names register entry" "^ircase: weakness register entry 1 " "$(cat "$T/err")"
+check_match "verify all still lists cases" "^case 1: intact" "$(cat "$T/out")"
+"$IRCASE" verify 1 >/dev/null 2>&1
+check "verify one case skips register" 0 "$?"
+"$IRCASE" --db "$T/w.db" weakness add --by a "first" >/dev/null
+"$IRCASE" --db "$T/w.db" weakness add --by a "second" >/dev/null
+sqlite3 "$T/w.db" "DROP TRIGGER weakness_no_delete; DELETE FROM weakness WHERE seq = 2"
+"$IRCASE" --db "$T/w.db" weakness verify >/dev/null 2>"$T/err"
+check "weakness removed entry exit status" 3 "$?"
+check_match "weakness removed entry message" "^ircase: the weakness register records 2 entries but 1 were found\$" "$(cat "$T/err")"
+check_no_match "weakness removed entry no case 0" "case 0" "$(cat "$T/err")"
 
 # approval: a marked step is done only when another login confirms it.
 cat >"$T/approve.md" <<'MD'
@@ -242,8 +257,14 @@ check "approval actions recorded" "step.approval_request|alice step.state|alice 
     "$(q "SELECT kind || '|' || actor FROM action WHERE case_id = $n AND step_seq = 1 ORDER BY seq" | tr '\n' ' ' | sed 's/ $//')"
 check "approve names requester" "alice|bob" \
     "$(q "SELECT json_extract(body, '\$.requested_by'), json_extract(body, '\$.approved_by') FROM action WHERE case_id = $n AND kind = 'step.approve'")"
-IRCASE_TEST_LOGIN=alice "$IRCASE" step "$n" 2 done
-IRCASE_TEST_LOGIN=bob "$IRCASE" step "$n" 2 done
+IRCASE_TEST_LOGIN=alice "$IRCASE" step "$n" 2 done --note "insurer agreed"
+check "request records note" "insurer agreed|insurer agreed" \
+    "$(q "SELECT group_concat(json_extract(body, '\$.note'), '|') FROM action WHERE case_id = $n AND step_seq = 2 AND kind IN ('step.approval_request', 'step.state')")"
+IRCASE_TEST_LOGIN=bob "$IRCASE" step "$n" 2 done --note "CFO confirmed"
+check "approval records note" "CFO confirmed" \
+    "$(q "SELECT json_extract(body, '\$.note') FROM action WHERE case_id = $n AND step_seq = 2 AND kind = 'step.approve'")"
+check "approval without note omits it" "0" \
+    "$(q "SELECT count(*) FROM action WHERE case_id = $n AND step_seq = 1 AND json_type(body, '\$.note') IS NOT NULL")"
 check "front matter step approved by step done" "done" \
     "$(q "SELECT state FROM step WHERE case_id = $n AND seq = 2")"
 "$IRCASE" step "$n" 3 done
