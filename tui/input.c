@@ -38,6 +38,29 @@ static void input_insert(struct tui_input *in, wchar_t wc)
 	in->buf[++in->len] = L'\0';
 }
 
+void tui_input_set(struct tui_input *in, const char *text)
+{
+	mbstate_t ps;
+	size_t left = strlen(text), n;
+	wchar_t wc;
+
+	tui_input_clear(in);
+	memset(&ps, 0, sizeof(ps));
+	while (left > 0 && in->len < TUI_INPUT_MAX) {
+		n = mbrtowc(&wc, text, left, &ps);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			wc = 0xFFFD;
+			n = 1;
+			memset(&ps, 0, sizeof(ps));
+		} else if (n == 0) {
+			break;
+		}
+		input_insert(in, wc);
+		text += n;
+		left -= n;
+	}
+}
+
 static void input_erase(struct tui_input *in, size_t at, size_t count)
 {
 	memmove(in->buf + at, in->buf + at + count,

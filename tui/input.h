@@ -37,6 +37,13 @@ void tui_input_free(struct tui_input *in);
  */
 enum tui_input_result tui_input_key(struct tui_input *in, int key);
 
+/*
+ * Replaces the text with UTF-8 text (a restored draft), cut at
+ * TUI_INPUT_MAX characters, with the cursor at its end.  Bytes that do
+ * not decode become U+FFFD.
+ */
+void tui_input_set(struct tui_input *in, const char *text);
+
 /* Returns the text as a new UTF-8 string that the caller frees. */
 char *tui_input_text(const struct tui_input *in);
 

@@ -68,6 +68,15 @@ struct screen_ops {
 	 * committed, or the screen above it closed.  May be NULL. */
 	void (*reload)(struct tui *t, struct screen *s);
 	void (*close)(struct tui *t, struct screen *s);
+	/* Called when no key came within TUI_TICK_MS.  May be NULL. */
+	void (*tick)(struct tui *t, struct screen *s);
+	/*
+	 * Saves text typed but not yet saved as a draft (core/draft.h),
+	 * before the program exits on SIGHUP, SIGTERM, SIGINT or a lost
+	 * terminal.  Runs from the loop, never from a signal handler.
+	 * May be NULL.
+	 */
+	void (*save_draft)(struct tui *t, struct screen *s);
 };
 
 struct tui {
@@ -77,6 +86,7 @@ struct tui {
 	int depth;
 	bool mono;		/* NO_COLOR or no colour support */
 	bool quit;
+	bool lost;		/* the terminal hung up or reached end of file */
 	int exit_status;
 	char fatal[IRC_ERROR_MAX];	/* printed after endwin when set */
 	char notice[IRC_ERROR_MAX];	/* why the last tui_push() failed */

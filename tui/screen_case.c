@@ -7,6 +7,13 @@
  * the case calls core/, then reloads the whole case from the database and
  * draws that.  A failed write leaves the screen as it was, shows the
  * message and, for a note, keeps the text typed so far.
+ *
+ * A note being typed is also kept as a draft file (core/draft.h): saved
+ * on idle ticks after each change, on SIGHUP, SIGTERM or a lost terminal,
+ * and when the note cannot be written (a full disk).  Opening the case
+ * again brings it back into the editor.  While the case is open the
+ * screen keeps a presence row (core/presence.h) and shows who else has
+ * it open on the timeline heading.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +22,12 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "draft.h"
 #include "input.h"
 #include "keys.h"
 #include "markdown.h"
 #include "mem.h"
+#include "presence.h"
 #include "prompt.h"
 #include "sanitize.h"
 #include "screen.h"
@@ -57,6 +66,11 @@ struct case_screen {
 	enum case_focus focus;
 	bool noting;
 	struct tui_input note;
+	bool draft_dirty;	/* the note changed since the draft was saved */
+	int64_t presence_id;	/* our presence row, 0 when none */
+	int64_t presence_beat;	/* when it was last refreshed, microseconds */
+	struct irc_presence *others;	/* who else has the case open */
+	size_t nothers;
 	char message[IRC_ERROR_MAX];
 	bool error;
 };
@@ -181,6 +195,107 @@ static bool case_load(struct tui *t, struct case_screen *cs)
 	return true;
 }
 
+/* Opens the note editor on a draft left for this case, if there is one. */
+static void case_draft_restore(struct case_screen *cs)
+{
+	struct irc_draft draft;
+	struct irc_error err;
+	size_t i;
+
+	if (irc_draft_load(cs->c->sum.uuid, &draft, &err) != IRC_OK)
+		return;
+	for (i = 0; i < cs->c->nsteps; i++)
+		if (cs->c->steps[i].seq == draft.step)
+			cs->sel = i;
+	tui_input_set(&cs->note, draft.text);
+	free(draft.text);
+	cs->noting = true;
+	case_message(cs, false, "Draft note restored: Enter saves it, Esc "
+	    "discards it.");
+}
+
+/* Writes the note being typed to its draft file; false on failure. */
+static bool case_draft_save(struct case_screen *cs, struct irc_error *err)
+{
+	struct irc_draft draft;
+	struct irc_step *st = cs->c->nsteps > 0 ? &cs->c->steps[cs->sel] : NULL;
+	enum irc_status rc;
+
+	memset(&draft, 0, sizeof(draft));
+	snprintf(draft.uuid, sizeof(draft.uuid), "%s", cs->c->sum.uuid);
+	draft.step = st ? st->seq : 0;
+	draft.text = tui_input_text(&cs->note);
+	rc = irc_draft_save(&draft, err);
+	free(draft.text);
+	if (rc == IRC_OK)
+		cs->draft_dirty = false;
+	return rc == IRC_OK;
+}
+
+static void case_draft_drop(struct case_screen *cs)
+{
+	cs->draft_dirty = false;
+	irc_draft_remove(cs->c->sum.uuid);
+}
+
+/* Refreshes the list of others who have the case open. */
+static void case_presence_read(struct tui *t, struct case_screen *cs)
+{
+	struct irc_presence *list;
+	size_t n, kept = 0;
+	struct irc_error err;
+
+	if (irc_presence_list(t->db, cs->id, &list, &n, &err) != IRC_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].id != cs->presence_id)
+			list[kept++] = list[i];
+	free(cs->others);
+	cs->others = list;
+	cs->nothers = kept;
+}
+
+static void case_presence_enter(struct tui *t, struct case_screen *cs)
+{
+	struct irc_error err;
+
+	/* Presence is a courtesy: a database that cannot take it still works. */
+	if (irc_presence_enter(t->db, cs->id, &t->actor, &cs->presence_id,
+	    &err) == IRC_OK)
+		cs->presence_beat = irc_now_us();
+	case_presence_read(t, cs);
+}
+
+static void case_tick(struct tui *t, struct screen *s)
+{
+	struct case_screen *cs = s->data;
+	struct irc_error err;
+	enum irc_status st;
+
+	if (cs->noting && cs->draft_dirty)
+		case_draft_save(cs, &err);
+	if (irc_now_us() - cs->presence_beat >=
+	    (int64_t)IRC_PRESENCE_BEAT_S * 1000000) {
+		st = cs->presence_id > 0 ?
+		    irc_presence_beat(t->db, cs->presence_id, &err) :
+		    IRC_ERR_NOT_FOUND;
+		if (st == IRC_ERR_NOT_FOUND)
+			case_presence_enter(t, cs);
+		else
+			cs->presence_beat = irc_now_us();
+	}
+	case_presence_read(t, cs);
+}
+
+static void case_save_draft_op(struct tui *t, struct screen *s)
+{
+	struct case_screen *cs = s->data;
+	struct irc_error err;
+
+	if (cs->noting && cs->note.len > 0)
+		case_draft_save(cs, &err);
+}
+
 static bool case_open(struct tui *t, struct screen *s, const void *arg)
 {
 	struct case_screen *cs = irc_xcalloc(1, sizeof(*cs));
@@ -193,6 +308,8 @@ static bool case_open(struct tui *t, struct screen *s, const void *arg)
 	tui_input_clear(&cs->note);
 	cs->tl_end = true;
 	s->data = cs;
+	case_draft_restore(cs);
+	case_presence_enter(t, cs);
 	return true;
 }
 
@@ -200,6 +317,8 @@ static void case_close(struct tui *t, struct screen *s)
 {
 	struct case_screen *cs = s->data;
 
+	irc_presence_leave(t->db, cs->presence_id);
+	free(cs->others);
 	irc_case_free(cs->c);
 	free(cs->rows);
 	tui_doc_free(&cs->body);
@@ -457,6 +576,34 @@ static char *case_timeline_line(const struct irc_action *a)
 	return line;
 }
 
+/*
+ * Draws who else has the case open, "Also here: bob@192.0.2.7 since
+ * 14:02, ...", right of the timeline heading from column x.
+ */
+static void case_draw_presence(const struct case_screen *cs, int y, int x)
+{
+	char when[64], *text, *next;
+
+	if (cs->nothers == 0 || x >= COLS - 12)
+		return;
+	text = irc_xstrdup("Also here:");
+	for (size_t i = 0; i < cs->nothers; i++) {
+		const struct irc_presence *p = &cs->others[i];
+
+		irc_time_local(p->since_us, when, sizeof(when));
+		/* "YYYY-MM-DD HH:MM:SS +ZZZZ": keep HH:MM. */
+		if (strlen(when) >= 16)
+			memmove(when, when + 11, 5);
+		when[5] = '\0';
+		next = irc_xasprintf("%s%s %s%s%s since %s", text, i ? "," : "",
+		    p->login, p->origin[0] ? "@" : "", p->origin, when);
+		free(text);
+		text = next;
+	}
+	tui_draw(y, x, text, COLS - x, tui_attr(TUI_ROLE_ACTIVE));
+	free(text);
+}
+
 static void case_draw_timeline(struct case_screen *cs,
     const struct case_layout *l)
 {
@@ -469,6 +616,7 @@ static void case_draw_timeline(struct case_screen *cs,
 	    n == 1 ? "" : "s");
 	tui_draw_pad(l->tl_y, 0, heading, COLS, tui_attr(cs->focus ==
 	    FOCUS_TIMELINE ? TUI_ROLE_SELECTED : TUI_ROLE_HEADING));
+	case_draw_presence(cs, l->tl_y, tui_text_width(heading) + 2);
 	case_timeline_scroll(cs, rows);
 	for (int y = 0; y < rows && cs->tl_top + (size_t)y < n; y++) {
 		size_t i = cs->tl_top + (size_t)y;
@@ -672,13 +820,23 @@ static void case_save_note(struct tui *t, struct case_screen *cs)
 	}
 	if (irc_case_note(t->db, cs->id, st ? st->seq : 0, text, &t->actor,
 	    &err) != IRC_OK) {
-		case_message(cs, true, err.msg);
+		struct irc_error derr;
+		char *msg;
+
+		/* Keep the text safe too, in case the program ends next. */
+		msg = case_draft_save(cs, &derr) ?
+		    irc_xasprintf("%s (the note is kept as a draft)", err.msg) :
+		    irc_xasprintf("%s; the draft could not be saved either: %s",
+		    err.msg, derr.msg);
+		case_message(cs, true, msg);
+		free(msg);
 		free(text);
 		return;
 	}
 	free(text);
 	cs->noting = false;
 	tui_input_clear(&cs->note);
+	case_draft_drop(cs);
 	cs->tl_end = true;
 	if (case_load(t, cs))
 		case_message(cs, false, "Note saved.");
@@ -693,9 +851,11 @@ static void case_key_note(struct tui *t, struct case_screen *cs, int key)
 	case TUI_INPUT_CANCEL:
 		cs->noting = false;
 		tui_input_clear(&cs->note);
+		case_draft_drop(cs);
 		case_message(cs, false, "Note not saved.");
 		break;
 	case TUI_INPUT_EDITING:
+		cs->draft_dirty = true;
 		break;
 	}
 }
@@ -793,4 +953,6 @@ const struct screen_ops screen_case_ops = {
 	.resize = case_resize,
 	.reload = case_reload,
 	.close = case_close,
+	.tick = case_tick,
+	.save_draft = case_save_draft_op,
 };

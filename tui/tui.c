@@ -5,17 +5,30 @@
  * passes it on.  A timeout is the moment to look at PRAGMA data_version,
  * so commits by other processes (the CLI, another responder) show without
  * a key press.  KEY_RESIZE is handled here only.
+ *
+ * Signals only set a flag.  SIGHUP, SIGTERM and SIGINT, and a terminal
+ * that reports hang-up or end of file (a dropped SSH link), end the loop;
+ * each screen then saves what was typed as a draft, and the program exits
+ * without touching the terminal again beyond endwin().  No transaction is
+ * open while the loop waits for a key or while curses has the process
+ * stopped by Ctrl-Z: every core/ call commits or rolls back before it
+ * returns.
  */
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "draft.h"
 #include "keys.h"
 #include "screen.h"
+#include "term.h"
 #include "text.h"
 #include "tui.h"
 
@@ -23,6 +36,13 @@
 #define TUI_ESC_DELAY_MS 50
 
 static volatile sig_atomic_t tui_signalled;
+
+/*
+ * Times in a row get_wch() may fail well before its timeout before the
+ * terminal counts as gone, for a terminal that fails without reporting
+ * hang-up in poll().
+ */
+#define TUI_FAST_ERR_MAX 50
 static bool tui_mono;
 
 struct role_style {
@@ -215,21 +235,57 @@ static void tui_check_version(struct tui *t)
 			t->stack[i].ops->reload(t, &t->stack[i]);
 }
 
+/* Returns true when standard input reports hang-up or an error. */
+static bool tui_terminal_lost(void)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) < 0)
+		return false;
+	return (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+static int64_t tui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void tui_tick(struct tui *t)
+{
+	tui_check_version(t);
+	for (int i = 0; i < t->depth; i++)
+		if (t->stack[i].ops->tick != NULL)
+			t->stack[i].ops->tick(t, &t->stack[i]);
+}
+
 static void tui_loop(struct tui *t)
 {
 	struct screen *s;
 	wint_t wc;
-	int rc;
+	int rc, fast_errors = 0;
+	int64_t waited;
 
 	while (!t->quit && t->depth > 0) {
 		tui_draw_top(t);
+		waited = tui_now_ms();
 		rc = get_wch(&wc);
+		waited = tui_now_ms() - waited;
 		if (tui_signalled)
 			break;
 		if (rc == ERR) {
-			tui_check_version(t);
+			/* A closed terminal returns at once, again and again. */
+			fast_errors = waited < TUI_TICK_MS / 2 ? fast_errors + 1 : 0;
+			if (tui_terminal_lost() || fast_errors > TUI_FAST_ERR_MAX) {
+				t->lost = true;
+				break;
+			}
+			tui_tick(t);
 			continue;
 		}
+		fast_errors = 0;
 		if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
 			for (int i = 0; i < t->depth; i++)
 				t->stack[i].ops->resize(t, &t->stack[i]);
@@ -242,6 +298,19 @@ static void tui_loop(struct tui *t)
 	}
 }
 
+/* Reopens the case of a draft left by an earlier run, with its note. */
+static void tui_restore_draft(struct tui *t)
+{
+	struct irc_draft draft;
+	struct irc_error err;
+	int64_t case_id;
+
+	if (irc_draft_find(t->db, &case_id, &draft, &err) != IRC_OK)
+		return;
+	free(draft.text);
+	tui_push(t, &screen_case_ops, &case_id);
+}
+
 int tui_run(struct irc_db *db)
 {
 	struct tui t;
@@ -252,6 +321,8 @@ int tui_run(struct irc_db *db)
 	setlocale(LC_ALL, "");
 	tui_signals_init();
 
+	if (!tui_term_check())
+		return 1;
 	if (initscr() == NULL) {
 		fprintf(stderr, "ircase: cannot start the terminal interface; "
 		    "check that TERM names a known terminal\n");
@@ -266,8 +337,14 @@ int tui_run(struct irc_db *db)
 	tui_colours_init(&t);
 	t.data_version = irc_db_data_version(db);
 
-	if (tui_push(&t, &screen_list_ops, NULL))
+	if (tui_push(&t, &screen_list_ops, NULL)) {
+		tui_restore_draft(&t);
 		tui_loop(&t);
+	}
+	if (tui_signalled || t.lost)
+		for (int i = 0; i < t.depth; i++)
+			if (t.stack[i].ops->save_draft != NULL)
+				t.stack[i].ops->save_draft(&t, &t.stack[i]);
 	while (t.depth > 0) {
 		struct screen *s = &t.stack[--t.depth];
 
@@ -275,6 +352,10 @@ int tui_run(struct irc_db *db)
 	}
 	endwin();
 
+	if (tui_signalled == SIGHUP || tui_signalled == SIGTERM)
+		return 128 + tui_signalled;
+	if (t.lost)
+		return 1;
 	if (t.fatal[0] != '\0') {
 		fprintf(stderr, "ircase: %s\n", t.fatal);
 		return 1;
