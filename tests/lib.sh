@@ -12,6 +12,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ircase-test.XXXXXX")
 export IRCASE_DB="$T/ircase.db"
 export XDG_DATA_HOME="$T/data"
 export XDG_CONFIG_HOME="$T/config"
+export XDG_STATE_HOME="$T/state"
 export IRCASE_PLAYBOOK_PATH="$IRCASE_TOP/playbooks"
 export LC_ALL=C.UTF-8
 unset SSH_CONNECTION NO_COLOR
