@@ -8,10 +8,14 @@
 
 #include "actor.h"
 #include "cli_lifecycle.h"
+#include "cli_sign.h"
 
 static const char close_options[] =
     "Options:\n"
-    "  --summary TEXT   a closing summary\n";
+    "  --summary TEXT   a closing summary\n"
+    "\n"
+    "A closed case's chain head is signed as 'ircase sign' does; without\n"
+    "ssh-agent or IRCASE_SIGN_KEY the case closes unsigned, with a notice.\n";
 
 int
 cmd_close(struct cli_ctx *ctx, int argc, char **argv)
@@ -67,6 +71,9 @@ cmd_close(struct cli_ctx *ctx, int argc, char **argv)
 			cli_print_clean(stderr, missing[i], 0);
 			fputc('\n', stderr);
 		}
+	} else {
+		/* Without a key this prints why and the case stays closed. */
+		cli_sign_case(db, case_id, IRC_SIGN_ALWAYS, false, true);
 	}
 	irc_strings_free(missing, nmissing);
 	irc_db_close(db);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_sign.h"
 #include "cli_sync.h"
 #include "mem.h"
 #include "sanitize.h"
@@ -143,6 +144,41 @@ env_long(const char *name, long fallback, long max)
 	return *end == '\0' && n > 0 && n <= max ? n : fallback;
 }
 
+/*
+ * Signs the head of each case with actions waiting to be sent, so the
+ * checkpoint travels in the same pass.  A head already signed is left as
+ * it is; without a key the first case prints why and the rest are skipped.
+ */
+static void
+sync_sign_heads(struct irc_db *db, int64_t case_id)
+{
+	struct irc_sync_pending *list = NULL;
+	struct irc_sign_result r;
+	struct irc_actor actor;
+	struct irc_error err;
+	size_t n = 0;
+
+	irc_error_clear(&err);
+	if (irc_sync_pending_list(db, case_id, &list, &n, &err) != IRC_OK)
+		return;
+	irc_actor_current(&actor);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && list[i].case_id == list[i - 1].case_id)
+			continue;
+		if (irc_case_sign(db, list[i].case_id, &actor,
+		    IRC_SIGN_IF_CHANGED, &r, &err) != IRC_OK) {
+			cli_failf("case %" PRId64 " left unsigned: %s",
+			    list[i].case_id, err.msg);
+			break;
+		}
+		if (r.notice[0] != '\0') {
+			cli_failf("cases left unsigned: %s", r.notice);
+			break;
+		}
+	}
+	irc_sync_pending_free(list, n);
+}
+
 static int
 sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
     bool no_wait, bool quiet)
@@ -161,6 +197,7 @@ sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
 	opts.no_wait = no_wait;
 	opts.max_attempts = (int)env_long("IRCASE_SYNC_ATTEMPTS", 0, 100);
 	opts.backoff_base_ms = env_long("IRCASE_SYNC_BACKOFF_MS", 0, 60000);
+	sync_sign_heads(db, case_id);
 	irc_error_clear(&err);
 	st = irc_sync_run(db, cfg, &opts, &res, &err);
 	irc_hive_config_free(cfg);

@@ -7,13 +7,17 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "action.h"
 #include "case.h"
 #include "cli.h"
 #include "cli_lifecycle.h"
+#include "config.h"
 #include "mem.h"
 #include "pack.h"
+#include "sign.h"
+#include "timeutil.h"
 #include "witness.h"
 
 static const char verify_options[] =
@@ -22,10 +26,16 @@ static const char verify_options[] =
     "                   file against SHA256SUMS and every case's chain\n"
     "  --against FILE   compare one CASE with the syslog lines in FILE, as\n"
     "                   exported from a log platform\n"
+    "  --allowed-signers FILE\n"
+    "                   check each signed checkpoint ('ircase sign') with\n"
+    "                   ssh-keygen -Y verify against this allowed_signers\n"
+    "                   file (default: IRCASE_ALLOWED_SIGNERS, then\n"
+    "                   signing.allowed_signers in config.yaml)\n"
     "\n"
-    "Without CASE, checks every case.  Prints one line per intact case on\n"
-    "standard output and one line per broken chain on standard error;\n"
-    "exits 0 when every chain is intact and 3 when one is not.\n";
+    "Without CASE, checks every case.  Prints one line per intact case and\n"
+    "per good signature on standard output, and one line per broken chain\n"
+    "or bad signature on standard error; exits 0 when everything is intact\n"
+    "and 3 when something is not.\n";
 
 static void
 pack_problem_print(const char *line, void *data)
@@ -62,16 +72,55 @@ verify_against(struct irc_db *db, int64_t case_id, const char *path)
 	return CLI_EXIT_OK;
 }
 
+static void
+pack_note_print(const char *line, void *data)
+{
+	(void)data;
+	cli_print_clean(stdout, line, 0);
+	fputc('\n', stdout);
+}
+
+/*
+ * Sets *path to the allowed_signers file named by $IRCASE_ALLOWED_SIGNERS
+ * or by signing.allowed_signers in config.yaml (caller frees), or NULL.
+ * A config.yaml that does not load is a warning, so the chains are still
+ * checked.
+ */
+static void
+verify_allowed_default(char **path)
+{
+	const char *env = getenv("IRCASE_ALLOWED_SIGNERS");
+	struct irc_config *cfg = NULL;
+	struct irc_error err;
+
+	*path = NULL;
+	if (env != NULL && *env != '\0') {
+		*path = irc_xstrdup(env);
+		return;
+	}
+	irc_error_clear(&err);
+	if (irc_config_load(NULL, &cfg, &err) != IRC_OK) {
+		cli_print_clean(stderr, "ircase: warning: signatures not checked: ",
+		    0);
+		cli_print_clean(stderr, err.msg, 0);
+		fputc('\n', stderr);
+		return;
+	}
+	if (cfg->allowed_signers != NULL)
+		*path = irc_xstrdup(cfg->allowed_signers);
+	irc_config_free(cfg);
+}
+
 /* Checks an audit pack.  Returns the exit status. */
 static int
-verify_pack(const char *dir)
+verify_pack(const char *dir, const char *allowed)
 {
 	struct irc_error err;
 	int64_t files = 0, problems = 0;
 
 	irc_error_clear(&err);
-	if (irc_pack_verify(dir, pack_problem_print, NULL, &files, &problems,
-	    &err) != IRC_OK)
+	if (irc_pack_verify(dir, allowed, pack_problem_print, pack_note_print,
+	    NULL, &files, &problems, &err) != IRC_OK)
 		return cli_fail(&err);
 	if (problems > 0) {
 		cli_failf("pack %s: %" PRId64 " problem%s found", dir, problems,
@@ -115,23 +164,65 @@ verify_all_ids(struct irc_db *db, int64_t **ids, size_t *count)
 	return true;
 }
 
-/* Checks one case and prints its line.  Returns its exit status. */
+static int status_worst(int a, int b);
+
+/* Prints one checkpoint: good ones on stdout, bad ones on stderr. */
+static void
+sign_report_print(const struct irc_sign_check *c, void *data)
+{
+	const int64_t *case_id = data;
+	bool bad = c->state != IRC_SIGN_GOOD && c->state != IRC_SIGN_UNCHECKED;
+	FILE *out = bad ? stderr : stdout;
+	char when[64];
+
+	fprintf(out, "%scase %" PRId64 ": head %.12s... (%" PRId64 " action%s) "
+	    "signed by ", bad ? "ircase: " : "", *case_id, c->head, c->actions,
+	    c->actions == 1 ? "" : "s");
+	cli_print_clean(out, c->principal, 0);
+	fprintf(out, " with %s at %s (action seq %" PRId64 "): ", c->fingerprint,
+	    irc_time_local(c->time_us, when, sizeof when), c->seq);
+	if (c->state == IRC_SIGN_GOOD)
+		fputs("good signature", out);
+	else if (c->state == IRC_SIGN_UNCHECKED)
+		fputs("signature not checked; pass --allowed-signers FILE", out);
+	else
+		cli_print_clean(out, c->detail, 0);
+	fputc('\n', out);
+}
+
+/* Checks the signed checkpoints of one case.  Returns its exit status. */
 static int
-verify_case(struct irc_db *db, int64_t case_id)
+verify_signatures(struct irc_db *db, int64_t case_id, const char *allowed)
+{
+	struct irc_error err;
+	int64_t total = 0, bad = 0;
+
+	irc_error_clear(&err);
+	if (irc_sign_verify(db, case_id, allowed, sign_report_print, &case_id,
+	    &total, &bad, &err) != IRC_OK)
+		return cli_fail(&err);
+	return bad > 0 ? CLI_EXIT_CHAIN : CLI_EXIT_OK;
+}
+
+/* Checks one case and prints its lines.  Returns its exit status. */
+static int
+verify_case(struct irc_db *db, int64_t case_id, const char *allowed)
 {
 	struct irc_verify_result r;
 	struct irc_error err;
+	int status = CLI_EXIT_OK;
 
 	irc_error_clear(&err);
 	if (irc_chain_verify(db, case_id, &r, &err) != IRC_OK)
 		return cli_fail(&err);
 	if (!r.ok) {
 		cli_chain_report(case_id, &r, NULL);
-		return CLI_EXIT_CHAIN;
+		status = CLI_EXIT_CHAIN;
+	} else {
+		printf("case %" PRId64 ": intact, %" PRId64 " action%s, head %s\n",
+		    case_id, r.checked, r.checked == 1 ? "" : "s", r.head);
 	}
-	printf("case %" PRId64 ": intact, %" PRId64 " action%s, head %s\n",
-	    case_id, r.checked, r.checked == 1 ? "" : "s", r.head);
-	return CLI_EXIT_OK;
+	return status_worst(status, verify_signatures(db, case_id, allowed));
 }
 
 /*
@@ -149,16 +240,18 @@ status_worst(int a, int b)
 int
 cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_PACK = 0x200, OPT_AGAINST };
+	enum { OPT_PACK = 0x200, OPT_AGAINST, OPT_ALLOWED };
 	static const struct option longopts[] = {
 		{ "pack", required_argument, NULL, OPT_PACK },
 		{ "against", required_argument, NULL, OPT_AGAINST },
+		{ "allowed-signers", required_argument, NULL, OPT_ALLOWED },
 		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct irc_db *db = NULL;
-	const char *pack = NULL, *against = NULL;
+	const char *pack = NULL, *against = NULL, *allowed = NULL;
+	char *allowed_owned = NULL;
 	int64_t *ids = NULL;
 	size_t count = 0, i;
 	int c, status = CLI_EXIT_FAIL;
@@ -172,6 +265,9 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_AGAINST:
 			against = optarg;
 			break;
+		case OPT_ALLOWED:
+			allowed = optarg;
+			break;
 		case CLI_OPT_DB:
 			ctx->db_path = optarg;
 			break;
@@ -183,11 +279,25 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	if (allowed == NULL) {
+		verify_allowed_default(&allowed_owned);
+		allowed = allowed_owned;
+	}
+	if (allowed != NULL && access(allowed, R_OK) != 0) {
+		cli_failf("cannot read the allowed_signers file %s: %s", allowed,
+		    strerror(errno));
+		free(allowed_owned);
+		return CLI_EXIT_FAIL;
+	}
 	if (pack != NULL) {
-		if (optind < argc)
+		if (optind < argc) {
+			free(allowed_owned);
 			return cli_usage_error(ctx, "--pack checks a pack, not "
 			    "cases; drop '%s'", argv[optind]);
-		return verify_pack(pack);
+		}
+		status = verify_pack(pack, allowed);
+		free(allowed_owned);
+		return status;
 	}
 
 	/* Parse every number before opening anything. */
@@ -196,12 +306,14 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		if (!cli_parse_case(ctx, argv[optind + (int)i], &ids[i])) {
 			free(ids);
+			free(allowed_owned);
 			return CLI_EXIT_USAGE;
 		}
 	}
 
 	if (against != NULL && count != 1) {
 		free(ids);
+		free(allowed_owned);
 		return cli_usage_error(ctx, "--against compares one CASE with "
 		    "syslog; give exactly one case number");
 	}
@@ -209,7 +321,7 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
 		goto out;
 	if (against != NULL) {
-		status = status_worst(verify_case(db, ids[0]),
+		status = status_worst(verify_case(db, ids[0], allowed),
 		    verify_against(db, ids[0], against));
 		goto out;
 	}
@@ -222,12 +334,13 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 
 	status = CLI_EXIT_OK;
 	for (i = 0; i < count; i++)
-		status = status_worst(status, verify_case(db, ids[i]));
+		status = status_worst(status, verify_case(db, ids[i], allowed));
 	/* With no case named, the weakness register's chain is checked too. */
 	if (optind == argc)
 		status = status_worst(status, cli_weakness_verify(db, true));
 out:
 	free(ids);
+	free(allowed_owned);
 	irc_db_close(db);
 	return status;
 }

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cli_lifecycle.h"
 #include "cli_sync.h"
+#include "cli_sign.h"
 
 const struct cli_cmd cli_cmds[] = {
 	{ "init", cmd_init, "[--shared DIR [--group NAME]]",
@@ -31,8 +32,10 @@ const struct cli_cmd cli_cmds[] = {
 	    "Set the state of step N of a case." },
 	{ "export", cmd_export, "CASE [--format json|csv|md|timesketch] [-o FILE]",
 	    "Write a case with its whole action log." },
-	{ "verify", cmd_verify, "[CASE...] | --pack DIR | CASE --against FILE",
-	    "Check the hash chain of the given cases, or of every case." },
+	{ "verify", cmd_verify, "[CASE...] [--allowed-signers FILE] | --pack DIR | CASE --against FILE",
+	    "Check the hash chain and signatures of the given cases, or of every case." },
+	{ "sign", cmd_sign, "CASE",
+	    "Sign the chain head of a case with your SSH key (ssh-agent)." },
 	{ "register", cmd_register, "--from DATE --to DATE [--format csv|xlsx|md] ...",
 	    "Write the incident register of the cases opened in a period." },
 	{ "audit-pack", cmd_audit_pack, "--from DATE --to DATE [--drills include|exclude] DIR",

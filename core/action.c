@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "action.h"
+#include "config.h"
 #include "drill.h"
 #include "mem.h"
 #include "sanitize.h"
@@ -163,9 +164,8 @@ struct syslog_pending {
 
 static struct syslog_pending *syslog_head, **syslog_tail = &syslog_head;
 
-/* Returns the facility named by $IRCASE_SYSLOG_FACILITY, -1 for "off". */
-static int
-syslog_facility(void)
+int
+irc_action_syslog_facility(const char *name)
 {
 	static const struct {
 		const char *name;
@@ -178,17 +178,44 @@ syslog_facility(void)
 		{ "user", LOG_USER }, { "daemon", LOG_DAEMON },
 		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
 	};
-	const char *want = getenv("IRCASE_SYSLOG_FACILITY");
 
-	if (want == NULL || *want == '\0')
-		return LOG_LOCAL5;
-	if (strcasecmp(want, "off") == 0)
+	if (strcasecmp(name, "off") == 0)
 		return -1;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcasecmp(want, names[i].name) == 0)
+		if (strcasecmp(name, names[i].name) == 0)
 			return names[i].facility;
-	/* NOTE: an unknown name falls back to local5 without a warning. */
-	return LOG_LOCAL5;
+	return -2;
+}
+
+/*
+ * Returns the facility to log with, -1 for "off": $IRCASE_SYSLOG_FACILITY,
+ * else syslog.facility in config.yaml (read once per process), else
+ * local5.  A configuration file that does not load counts as unset,
+ * because the commands that read it report its error.
+ */
+static int
+syslog_facility(void)
+{
+	static int from_config = -3;
+	const char *want = getenv("IRCASE_SYSLOG_FACILITY");
+	struct irc_config *cfg = NULL;
+	int facility;
+
+	if (want != NULL && *want != '\0') {
+		facility = irc_action_syslog_facility(want);
+		/* NOTE: an unknown name falls back to local5 without a warning. */
+		return facility == -2 ? LOG_LOCAL5 : facility;
+	}
+	if (from_config == -3) {
+		from_config = LOG_LOCAL5;
+		if (irc_config_load(NULL, &cfg, NULL) == IRC_OK &&
+		    cfg->syslog_facility != NULL &&
+		    irc_action_syslog_facility(cfg->syslog_facility) != -2)
+			from_config = irc_action_syslog_facility(
+			    cfg->syslog_facility);
+		irc_config_free(cfg);
+	}
+	return from_config;
 }
 
 /* Returns a JSON string of text with invalid UTF-8 replaced. */

@@ -160,8 +160,16 @@ char *irc_action_syslog_line(const struct irc_action *action,
  * last call when committed is true, and drops them when the transaction
  * was rolled back.  irc_db_commit() and irc_db_rollback() call it.  The
  * facility is $IRCASE_SYSLOG_FACILITY (local0-local7, user, daemon, auth,
- * authpriv), local5 by default; "off" sends nothing.
+ * authpriv), else syslog.facility in config.yaml, else local5; "off"
+ * sends nothing.
  */
 void irc_action_syslog_flush(struct irc_db *db, bool committed);
+
+/*
+ * Returns the syslog(3) facility code for a name that
+ * irc_action_syslog_flush() accepts, -1 for "off" and -2 for a name it
+ * does not know.  Case does not matter.
+ */
+int irc_action_syslog_facility(const char *name);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <yaml.h>
 
+#include "action.h"
 #include "config.h"
 #include "mem.h"
 
@@ -310,6 +311,52 @@ load_assets(struct loader *l, yaml_node_t *node)
 	return IRC_OK;
 }
 
+/*
+ * Reads a section that has one known key, section.key, into *out; other
+ * keys are warnings.
+ */
+static enum irc_status
+load_single_key(struct loader *l, yaml_node_t *node, const char *section,
+    const char *key, char **out)
+{
+	yaml_node_pair_t *pair;
+	enum irc_status st;
+	char what[64];
+
+	if ((st = load_mapping_check(l, node, section)) != IRC_OK)
+		return st;
+	snprintf(what, sizeof what, "%s.%s", section, key);
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = node_get(l, pair->key);
+		const char *name = k->type == YAML_SCALAR_NODE ?
+		    (const char *)k->data.scalar.value : "";
+
+		if (strcmp(name, key) != 0)
+			load_warn(l, k, section, name);
+		else if ((st = load_scalar(l, node_get(l, pair->value), what,
+		    out)) != IRC_OK)
+			return st;
+	}
+	return IRC_OK;
+}
+
+/* Reads syslog.facility, which must name a facility that syslog(3) accepts. */
+static enum irc_status
+load_syslog(struct loader *l, yaml_node_t *node)
+{
+	enum irc_status st;
+
+	st = load_single_key(l, node, "syslog", "facility",
+	    &l->cfg->syslog_facility);
+	if (st == IRC_OK && l->cfg->syslog_facility != NULL &&
+	    irc_action_syslog_facility(l->cfg->syslog_facility) == -2)
+		return load_fail(l, node, "invalid syslog facility '%s'; use "
+		    "local0 to local7, user, daemon, auth, authpriv or off",
+		    l->cfg->syslog_facility);
+	return st;
+}
+
 /* Calls load_item on every entry of a list section. */
 static enum irc_status
 load_list(struct loader *l, yaml_node_t *v, const char *section,
@@ -355,6 +402,11 @@ load_root(struct loader *l, yaml_node_t *root)
 			st = load_list(l, v, "clocks", load_clock);
 		else if (strcmp(key, "assets") == 0)
 			st = load_assets(l, v);
+		else if (strcmp(key, "syslog") == 0)
+			st = load_syslog(l, v);
+		else if (strcmp(key, "signing") == 0)
+			st = load_single_key(l, v, "signing", "allowed_signers",
+			    &l->cfg->allowed_signers);
 		else
 			load_warn(l, k, NULL, key);
 		if (st != IRC_OK)
@@ -522,6 +574,8 @@ irc_config_free(struct irc_config *cfg)
 		free(cfg->assets.columns[i].column);
 	}
 	free(cfg->assets.columns);
+	free(cfg->syslog_facility);
+	free(cfg->allowed_signers);
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		free(cfg->warnings[i]);
 	free(cfg->warnings);

@@ -4,7 +4,9 @@
  * The file is YAML, read with libyaml's document loader.  ircase.conf(5)
  * documents every section.  Sections read so far: contacts (people to
  * call during an incident), clocks (notification rules besides the
- * built-in ones) and assets (the asset inventory file and its columns).
+ * built-in ones), assets (the asset inventory file and its columns),
+ * syslog (the facility of the action log's copy) and signing (the
+ * allowed_signers file that verify checks checkpoints against).
  * Keys that ircase does not know are warnings, so a newer file still
  * loads; a value of the wrong type or a YAML syntax error is an error
  * naming FILE:LINE.
@@ -60,6 +62,8 @@ struct irc_config {
 	struct irc_config_clock *clocks;
 	size_t nclocks;
 	struct irc_config_assets assets;
+	char *syslog_facility;	/* syslog.facility, NULL when unset */
+	char *allowed_signers;	/* signing.allowed_signers, NULL when unset */
 	char **warnings;	/* "FILE:LINE: message" for unknown keys */
 	size_t nwarnings;
 };

@@ -14,6 +14,7 @@
 #include "export.h"
 #include "mem.h"
 #include "pack.h"
+#include "sign.h"
 #include "timeutil.h"
 
 /* Paths inside a pack are at most this long. */
@@ -498,6 +499,9 @@ struct pack_report {
 	void (*problem)(const char *line, void *data);
 	void *data;
 	int64_t count;
+	const char *allowed_signers;
+	void (*note)(const char *line, void *data);
+	const char *rel;	/* the case.json being checked */
 };
 
 static void pack_problem(struct pack_report *r, const char *fmt, ...)
@@ -516,10 +520,54 @@ pack_problem(struct pack_report *r, const char *fmt, ...)
 	r->count++;
 }
 
+/* Reports one checkpoint of a case.json: bad ones as problems. */
+static void
+pack_sign_report(const struct irc_sign_check *c, void *data)
+{
+	struct pack_report *r = data;
+	char line[1024];
+
+	if (c->state == IRC_SIGN_GOOD || c->state == IRC_SIGN_UNCHECKED) {
+		snprintf(line, sizeof line, "%s: head %.12s... (%" PRId64 " actions)"
+		    " signed by %s with %s: %s", r->rel, c->head, c->actions,
+		    c->principal, c->fingerprint, c->state == IRC_SIGN_GOOD ?
+		    "good signature" : "signature not checked; pass "
+		    "--allowed-signers FILE");
+		if (r->note != NULL)
+			r->note(line, r->data);
+		return;
+	}
+	pack_problem(r, "%s: checkpoint at action seq %" PRId64 " signed by %s: "
+	    "%s", r->rel, c->seq, c->principal, c->detail);
+}
+
+/* Passes the chain.sign actions of an exported case to the walk. */
+static void
+pack_sign_expect(struct irc_sign_walk *sw, json_t *actions)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(actions, i, item) {
+		const char *kind = json_string_value(json_object_get(item, "kind"));
+		json_t *body = json_object_get(item, "body");
+		char *text;
+
+		if (kind == NULL || strcmp(kind, IRC_SIGN_KIND) != 0)
+			continue;
+		text = json_is_object(body) ? json_dumps(body, JSON_COMPACT) :
+		    NULL;
+		irc_sign_walk_expect(sw, json_integer_value(json_object_get(item,
+		    "seq")), text);
+		free(text);
+	}
+}
+
 /* Recomputes the chain of one exported case. */
 static void
 pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 {
+	struct irc_sign_walk *sw;
 	char *path = irc_xasprintf("%s/%s", dir, rel);
 	json_t *doc = json_load_file(path, 0, NULL), *actions, *item;
 	struct irc_chain_walk walk;
@@ -542,6 +590,9 @@ pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 		return;
 	}
 	irc_chain_walk_start(&walk, uuid);
+	sw = irc_sign_walk_new(uuid, json_integer_value(json_object_get(doc,
+	    "number")));
+	pack_sign_expect(sw, actions);
 	json_array_foreach(actions, i, item) {
 		struct irc_action a;
 		json_t *body = json_object_get(item, "body");
@@ -565,8 +616,12 @@ pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 		    prev != NULL ? prev : "");
 		snprintf(a.hash, sizeof a.hash, "%s", hash != NULL ? hash : "");
 		irc_chain_walk_add(&walk, &a);
+		irc_sign_walk_add(sw, &a);
 		irc_action_clear(&a);
 	}
+	r->rel = rel;
+	irc_sign_walk_finish(sw, r->allowed_signers, pack_sign_report, r);
+	irc_sign_walk_free(sw);
 	irc_chain_walk_finish(&walk, json_integer_value(json_object_get(doc,
 	    "number")), head, (int64_t)json_integer_value(json_object_get(
 	    json_object_get(doc, "chain"), "count")));
@@ -576,10 +631,11 @@ pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 }
 
 enum irc_status
-irc_pack_verify(const char *dir, void (*problem)(const char *, void *),
+irc_pack_verify(const char *dir, const char *allowed_signers,
+    void (*problem)(const char *, void *), void (*note)(const char *, void *),
     void *data, int64_t *files, int64_t *problems, struct irc_error *err)
 {
-	struct pack_report r = { problem, data, 0 };
+	struct pack_report r = { problem, data, 0, allowed_signers, note, NULL };
 	struct pack_list present = { NULL, 0, 0 }, listed = { NULL, 0, 0 };
 	char *manifest = irc_xasprintf("%s/SHA256SUMS", dir), line[PACK_PATH_MAX];
 	char hex[IRC_HASH_HEX];

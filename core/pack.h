@@ -35,12 +35,16 @@ enum irc_status irc_pack_build(struct irc_db *db,
 /*
  * Checks a pack: every file against SHA256SUMS (changed, missing, or not
  * listed), then the chain of every cases/N/case.json recomputed from its
- * exported fields.  Calls problem once per finding with a line naming the
- * file, and the action where one is at fault.  Returns IRC_OK when the
- * check ran; *problems counts the findings.
+ * exported fields, and its signed checkpoints (sign.h) against the
+ * allowed_signers file (NULL: only that each signed head is in the
+ * chain).  Calls problem once per finding with a line naming the file,
+ * and the action where one is at fault, and note (may be NULL) once per
+ * checkpoint that holds.  Returns IRC_OK when the check ran; *problems
+ * counts the findings.
  */
-enum irc_status irc_pack_verify(const char *dir,
-    void (*problem)(const char *line, void *data), void *data,
+enum irc_status irc_pack_verify(const char *dir, const char *allowed_signers,
+    void (*problem)(const char *line, void *data),
+    void (*note)(const char *line, void *data), void *data,
     int64_t *files, int64_t *problems, struct irc_error *err);
 
 #endif
