@@ -28,6 +28,8 @@ struct irc_hive {
 
 struct req_priv {
 	CURL *easy;
+	int sends;		/* times libcurl was about to send the request */
+	bool resend_refused;	/* on_prereq stopped a resend */
 	char *url;
 	char *payload;
 	char curl_error[CURL_ERROR_SIZE];
@@ -157,6 +159,8 @@ irc_hive_req_new(const char *method, json_t *body, const char *fmt, ...)
 	req->method = method;
 	req->body = body;
 	req->retry_after = -1;
+	req->once = strcmp(method, "POST") == 0 &&
+	    strcmp(req->path, "/api/v1/query") != 0;
 	return req;
 }
 
@@ -230,6 +234,32 @@ on_header(char *data, size_t size, size_t nmemb, void *user)
 	return n;
 }
 
+/*
+ * Stops libcurl from sending a create twice.  libcurl 7.88 resends a
+ * request on a fresh connection when a reused one closed before any byte
+ * of the answer came (Curl_retry_request in lib/transfer.c, "Connection
+ * died, retrying a fresh connect", up to 5 times), but the server may have
+ * stored the object already.  A second call for a request marked once
+ * aborts it (CURLE_ABORTED_BY_CALLBACK), so the outcome is unknown and the
+ * sync engine looks for the object's marker before creating it again.
+ * 7.88 has no option for this: CURLOPT_FORBID_RETRY_ON_REUSE is newer
+ * (curl pull request 18417), and CURLOPT_FRESH_CONNECT on every create
+ * would cost a TCP and TLS handshake per object.
+ */
+static int
+on_prereq(void *user, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
+{
+	struct irc_hive_req *req = user;
+	struct req_priv *p = req->priv;
+
+	if (++p->sends > 1 && req->once) {
+		p->resend_refused = true;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+
 void
 irc_hive_start(struct irc_hive *hive, struct irc_hive_req *req)
 {
@@ -256,6 +286,8 @@ irc_hive_start(struct irc_hive *hive, struct irc_hive_req *req)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, req);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, req);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "ircase/" IRC_VERSION);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, t->insecure ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, t->insecure ? 0L : 2L);
@@ -346,9 +378,14 @@ req_finish(struct irc_hive *hive, struct irc_hive_req *req, CURLcode rc)
 	if (rc != CURLE_OK) {
 		req->transport_error = true;
 		req->status = 0;
-		snprintf(req->error, sizeof req->error, "%s %s: %s", req->method,
-		    req->path, p->curl_error[0] ? p->curl_error :
-		    curl_easy_strerror(rc));
+		if (p->resend_refused)
+			snprintf(req->error, sizeof req->error, "%s %s: the "
+			    "connection closed before any answer; TheHive may "
+			    "have stored it", req->method, req->path);
+		else
+			snprintf(req->error, sizeof req->error, "%s %s: %s",
+			    req->method, req->path, p->curl_error[0] ?
+			    p->curl_error : curl_easy_strerror(rc));
 	} else {
 		if (req->text_len > 0)
 			req->reply = json_loadb(req->text, req->text_len,

@@ -104,6 +104,7 @@ struct irc_hive_req {
 	char *path;		/* from the base URL, starts with '/'; owned */
 	json_t *body;		/* owned; NULL for none */
 	void *user;		/* the caller's pointer */
+	bool once;		/* creates an object: never resent by libcurl */
 
 	/* Set when the request finished. */
 	bool done;
@@ -120,7 +121,12 @@ struct irc_hive_req {
 	struct irc_hive_req *next;
 };
 
-/* Creates a request; path is formatted like printf.  Free with irc_hive_req_free(). */
+/*
+ * Creates a request; path is formatted like printf.  A POST to any path
+ * but /api/v1/query creates an object, so it is marked once: libcurl may
+ * not send it a second time on its own (see irc_hive_start()).  Free with
+ * irc_hive_req_free().
+ */
 struct irc_hive_req *irc_hive_req_new(const char *method, json_t *body,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void irc_hive_req_free(struct irc_hive_req *req);
