@@ -407,6 +407,8 @@ load_root(struct loader *l, yaml_node_t *root)
 		else if (strcmp(key, "signing") == 0)
 			st = load_single_key(l, v, "signing", "allowed_signers",
 			    &l->cfg->allowed_signers);
+		else if (strcmp(key, "thehive") == 0)
+			continue;	/* read by irc_hive_config_load() */
 		else
 			load_warn(l, k, NULL, key);
 		if (st != IRC_OK)

@@ -116,13 +116,15 @@ unknown_keys_warn(void **state)
 	    "contacts:\n"
 	    "  - name: Legal desk\n"
 	    "    role: legal\n"
-	    "    pager: 12\n");
+	    "    pager: 12\n"
+	    "weather: fine\n");
 
+	/* The thehive section is read by irc_hive_config_load(). */
 	assert_int_equal(cfg->nwarnings, 2);
 	assert_string_equal(cfg->warnings[0],
-	    "c.yaml:1: unknown key 'thehive'; ignored");
-	assert_string_equal(cfg->warnings[1],
 	    "c.yaml:6: unknown key 'pager' in contacts; ignored");
+	assert_string_equal(cfg->warnings[1],
+	    "c.yaml:7: unknown key 'weather'; ignored");
 	irc_config_free(cfg);
 }
 
