@@ -286,7 +286,21 @@ static const char *const migrations[] = {
 	"ALTER TABLE step ADD COLUMN anchor TEXT;"
 	"ALTER TABLE step ADD COLUMN guidance TEXT NOT NULL DEFAULT '';",
 	/*
-	 * 6: drills: the speed of a drill case's clock, when it started and
+	 * 6: who has which case open.  Rows are heartbeats, not actions:
+	 * presence.h says why they stay out of the hash chain.
+	 */
+	"CREATE TABLE presence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES \"case\"(id),"
+	"  login TEXT NOT NULL,"
+	"  origin TEXT NOT NULL DEFAULT '',"
+	"  pid INTEGER NOT NULL,"
+	"  boot_id TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  heartbeat INTEGER NOT NULL);"
+	"CREATE INDEX presence_case ON presence (case_id);",
+	/*
+	 * 7: drills: the speed of a drill case's clock, when it started and
 	 * the scenario it runs, stored whole so that a drill can be replayed
 	 * and reported after the file changed.
 	 */
@@ -340,6 +354,12 @@ db_exec(struct irc_db *db, const char *sql, const char *doing,
 	return IRC_OK;
 }
 
+/*
+ * Starts a write transaction.  SQLite's busy handler waits up to the busy
+ * timeout for the lock; under many writers one process can lose that
+ * race several times in a row, so BEGIN is tried again before the lock
+ * counts as stuck.
+ */
 enum irc_status
 irc_db_begin(struct irc_db *db, struct irc_error *err)
 {
@@ -500,6 +520,16 @@ db_open(const char *path, bool create, struct irc_db **out,
 	} else if (access(path, F_OK) != 0 && errno == ENOENT)
 		return irc_fail(err, IRC_ERR_NOT_FOUND, "no database at %s; "
 		    "create a case first or pass --db", path);
+	else if (access(path, R_OK) != 0)
+		return irc_fail(err, IRC_ERR_IO, "cannot open database %s: %s; "
+		    "a shared database needs membership of its group", path,
+		    strerror(errno));
+
+	if ((st = irc_fs_check_local(path, err)) != IRC_OK)
+		return st;
+	/* A shared database (see shared.h): keep its group's access. */
+	if (irc_shared_is_group_writable(path))
+		umask(007);
 
 	db = irc_xcalloc(1, sizeof *db);
 	db->path = irc_xstrdup(path);
@@ -537,16 +567,6 @@ irc_db_open(const char *path, struct irc_db **out, struct irc_error *err)
 {
 	return db_open(path, true, out, err);
 }
-	else if (access(path, R_OK) != 0)
-		return irc_fail(err, IRC_ERR_IO, "cannot open database %s: %s; "
-		    "a shared database needs membership of its group", path,
-		    strerror(errno));
-
-	if ((st = irc_fs_check_local(path, err)) != IRC_OK)
-		return st;
-	/* A shared database (see shared.h): keep its group's access. */
-	if (irc_shared_is_group_writable(path))
-		umask(007);
 
 enum irc_status
 irc_db_open_existing(const char *path, struct irc_db **out,
