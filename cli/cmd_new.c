@@ -15,6 +15,7 @@
 #include "actor.h"
 #include "case.h"
 #include "cli.h"
+#include "cli_drill.h"
 #include "mem.h"
 #include "model.h"
 #include "playbook.h"
@@ -79,12 +80,11 @@ playbook_not_found(const char *name, struct irc_error *err)
 }
 
 /*
- * Loads the playbook named on the command line.  A path that exists, or
- * that contains a '/', is loaded as given, so errors name it.  A bare name
- * that is not a file is looked up in the search path.
+ * A path that exists, or that contains a '/', is loaded as given, so
+ * errors name it.
  */
-static enum irc_status
-playbook_open(const char *arg, struct irc_playbook **out,
+enum irc_status
+cli_playbook_open(const char *arg, struct irc_playbook **out,
     struct irc_error *err)
 {
 	struct stat st;
@@ -159,7 +159,7 @@ cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 		    "or low, medium, high, critical", sev_arg);
 
 	irc_error_clear(&err);
-	if (playbook_open(pb_arg, &pb, &err) != IRC_OK) {
+	if (cli_playbook_open(pb_arg, &pb, &err) != IRC_OK) {
 		status = cli_fail(&err);
 		goto out;
 	}

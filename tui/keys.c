@@ -20,6 +20,7 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_LIST, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "select the last case" },
 	{ TUI_CTX_LIST, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "open the selected case" },
 	{ TUI_CTX_LIST, TUI_ACT_NEW, { 'n' }, "n", "start a new case from a playbook" },
+	{ TUI_CTX_LIST, TUI_ACT_REPLAY, { 'r' }, "r", "replay the selected case's log, read-only, at 60 times the recorded pace" },
 	{ TUI_CTX_LIST, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_LIST, TUI_ACT_BACK, { 'q' }, "q", "quit ircase" },
 
@@ -30,6 +31,7 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_NEW, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "move up one page" },
 	{ TUI_CTX_NEW, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE) }, "PgDn", "move down one page" },
 	{ TUI_CTX_NEW, TUI_ACT_SEVERITY, { '1', '2', '3', '4' }, "1-4", "choose severity: 1 low, 2 medium, 3 high, 4 critical" },
+	{ TUI_CTX_NEW, TUI_ACT_DRILL, { 'd' }, "d", "start the case as a drill, or back as a real incident; the title bar says which" },
 	{ TUI_CTX_NEW, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "use the selected playbook or severity" },
 	{ TUI_CTX_NEW, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_NEW, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case list without a new case" },
@@ -85,6 +87,18 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_RECORDS, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_RECORDS, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case; in a form, Esc cancels it" },
 
+	{ TUI_CTX_REPLAY, TUI_ACT_PAUSE, { ' ' }, "Space", "pause or resume the playback" },
+	{ TUI_CTX_REPLAY, TUI_ACT_RIGHT, { TUI_FKEY(KEY_RIGHT), 'l' }, "Right, l", "pause and show the next action" },
+	{ TUI_CTX_REPLAY, TUI_ACT_LEFT, { TUI_FKEY(KEY_LEFT), 'h' }, "Left, h", "pause and go back one action" },
+	{ TUI_CTX_REPLAY, TUI_ACT_PANE_PREPARE, { '1' }, "1", "jump to the first action of Prepare" },
+	{ TUI_CTX_REPLAY, TUI_ACT_PANE_REPORT, { '2' }, "2", "jump to the first action of Report" },
+	{ TUI_CTX_REPLAY, TUI_ACT_PANE_ASSESS, { '3' }, "3", "jump to the first action of Assess" },
+	{ TUI_CTX_REPLAY, TUI_ACT_PANE_RESPOND, { '4' }, "4", "jump to the first action of Respond" },
+	{ TUI_CTX_REPLAY, TUI_ACT_PANE_LEARN, { '5' }, "5", "jump to the first action of Learn" },
+	{ TUI_CTX_REPLAY, TUI_ACT_PANE_EVIDENCE, { '6' }, "6", "jump to the first action of Evidence" },
+	{ TUI_CTX_REPLAY, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_REPLAY, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "end the replay" },
+
 	{ TUI_CTX_ACTION, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "scroll up" },
 	{ TUI_CTX_ACTION, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "scroll down" },
 	{ TUI_CTX_ACTION, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "scroll up one page" },
@@ -103,6 +117,7 @@ static const char *const ctx_names[TUI_CTX_COUNT] = {
 	[TUI_CTX_HELP] = "Help",
 	[TUI_CTX_RECORDS] = "Record panes (1-6, o, a in the case view)",
 	[TUI_CTX_ACTION] = "Action detail (Enter on a timeline entry)",
+	[TUI_CTX_REPLAY] = "Replay (r in the case list, ircase replay)",
 };
 
 const struct tui_key *tui_keys(size_t *count)

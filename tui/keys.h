@@ -26,6 +26,7 @@ enum tui_keyctx {
 	TUI_CTX_HELP,
 	TUI_CTX_ACTION,
 	TUI_CTX_RECORDS,
+	TUI_CTX_REPLAY,
 	TUI_CTX_COUNT
 };
 
@@ -69,6 +70,9 @@ enum tui_action {
 	TUI_ACT_REC_TRANSFER,
 	TUI_ACT_REC_FOLLOWUP,
 	TUI_ACT_REC_WAIVE,
+	TUI_ACT_REPLAY,
+	TUI_ACT_PAUSE,
+	TUI_ACT_DRILL,
 };
 
 /* Returns the action bound to key in ctx, or TUI_ACT_NONE. */

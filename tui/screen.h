@@ -106,6 +106,13 @@ void tui_pop(struct tui *t);
 void tui_fatal(struct tui *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Runs the TUI as tui_run() does, with first (opened with arg) as the
+ * bottom screen: quitting it ends the program.
+ */
+int tui_run_first(struct irc_db *db, const struct screen_ops *first,
+    const void *arg);
+
 /* Draws the top bar (row 0) and bottom bar (last row) of a screen. */
 void tui_draw_title(const char *left, const char *right);
 void tui_draw_status(const char *left, const char *right, bool error);
@@ -118,5 +125,7 @@ extern const struct screen_ops screen_case_ops;	/* arg: const int64_t *case_id *
 extern const struct screen_ops screen_records_ops;	/* arg: const struct rec_open * */
 /* arg: const struct irc_action *, copied when the screen opens */
 extern const struct screen_ops screen_action_ops;
+/* arg: const struct tui_replay_opts * */
+extern const struct screen_ops screen_replay_ops;
 
 #endif

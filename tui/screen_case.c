@@ -22,6 +22,8 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "case_view.h"
+#include "drill.h"
 #include "draft.h"
 #include "input.h"
 #include "keys.h"
@@ -63,6 +65,9 @@ struct case_screen {
 	bool tl_end;		/* the selection follows the newest action */
 	bool chain_ok;		/* the chain verified on the last load */
 	char chain_reason[256];	/* why it did not, when !chain_ok */
+	struct irc_drill *drill;	/* the case's drill, or NULL */
+	char *banner;		/* row under the title (drill, replay), or NULL */
+	bool borrowed;		/* c belongs to a replay, not to this screen */
 	enum case_focus focus;
 	bool noting;
 	struct tui_input note;
@@ -90,7 +95,7 @@ struct case_layout {
 
 static void case_layout(const struct case_screen *cs, struct case_layout *l)
 {
-	int banner = cs->chain_ok ? 0 : 1;
+	int banner = (cs->chain_ok ? 0 : 1) + (cs->banner != NULL ? 1 : 0);
 	int avail = LINES - 2 - banner;
 
 	l->tl_h = avail / 3 - 1;
@@ -168,6 +173,51 @@ static void case_chain_check(struct tui *t, struct case_screen *cs)
 	snprintf(cs->chain_reason, sizeof(cs->chain_reason), "%s", v.reason);
 }
 
+/* Loads the drill of a drill case, so the view can show its clock. */
+static void case_drill_load(struct tui *t, struct case_screen *cs)
+{
+	struct irc_error err;
+
+	irc_drill_free(cs->drill);
+	cs->drill = NULL;
+	if (strcmp(cs->c->sum.kind, "drill") == 0 &&
+	    irc_drill_load(t->db, cs->id, &cs->drill, &err) != IRC_OK)
+		cs->drill = NULL;
+}
+
+/*
+ * Sets the banner of a drill case: "DRILL", the drill clock and speed,
+ * the injects delivered out of all and the text of the last one.
+ */
+static void case_drill_banner(struct case_screen *cs)
+{
+	char when[32];
+	const char *last = NULL;
+	json_t *body = NULL;
+	size_t total;
+
+	if (cs->borrowed || strcmp(cs->c->sum.kind, "drill") != 0)
+		return;
+	free(cs->banner);
+	if (cs->drill == NULL) {
+		cs->banner = irc_xstrdup("DRILL");
+		return;
+	}
+	for (size_t i = cs->c->nactions; i > 0 && last == NULL; i--)
+		if (strcmp(cs->c->actions[i - 1].kind, "drill.inject") == 0) {
+			body = json_loads(cs->c->actions[i - 1].body, 0, NULL);
+			last = json_string_value(json_object_get(body, "text"));
+		}
+	irc_scenario_offset_format(irc_drill_time(cs->drill, cs->c->closed_at ?
+	    cs->c->closed_at : irc_now_us()), false, when, sizeof(when));
+	total = cs->drill->scenario != NULL ? cs->drill->scenario->ninjects : 0;
+	cs->banner = irc_xasprintf("DRILL %s%s at x%d  injects %zu/%zu%s%s",
+	    cs->c->closed_at ? "ended " : "", when, cs->drill->speed,
+	    cs->drill->delivered, total, last ? "  last: " : "",
+	    last ? last : "");
+	json_decref(body);
+}
+
 /*
  * Loads the case again from the database and keeps the selected step by
  * its number.  On failure the old copy stays on screen with the message.
@@ -186,6 +236,7 @@ static bool case_load(struct tui *t, struct case_screen *cs)
 	irc_case_free(cs->c);
 	cs->c = fresh;
 	case_chain_check(t, cs);
+	case_drill_load(t, cs);
 	cs->sel = 0;
 	for (size_t i = 0; i < fresh->nsteps; i++)
 		if (fresh->steps[i].seq == seq)
@@ -193,6 +244,32 @@ static bool case_load(struct tui *t, struct case_screen *cs)
 	case_rows_build(cs);
 	cs->body_valid = false;
 	return true;
+}
+
+/*
+ * Delivers the injects of a drill that fell due, then shows them: the
+ * timeline gets their actions and the status line the newest message.
+ */
+static void case_drill_tick(struct tui *t, struct case_screen *cs)
+{
+	struct irc_error err;
+	size_t n = 0;
+
+	if (cs->drill == NULL || cs->drill->closed ||
+	    cs->drill->scenario == NULL ||
+	    cs->drill->delivered >= cs->drill->scenario->ninjects)
+		return;
+	if (irc_drill_tick(t->db, cs->id, &t->actor, &n, &err) != IRC_OK) {
+		case_message(cs, true, err.msg);
+		return;
+	}
+	if (n == 0)
+		return;
+	cs->tl_end = true;
+	if (case_load(t, cs) && !cs->noting)
+		case_message(cs, false, n == 1 ? "Drill inject received: see "
+		    "the banner and the timeline." : "Drill injects received: "
+		    "see the banner and the timeline.");
 }
 
 /* Opens the note editor on a draft left for this case, if there is one. */
@@ -274,6 +351,7 @@ static void case_tick(struct tui *t, struct screen *s)
 
 	if (cs->noting && cs->draft_dirty)
 		case_draft_save(cs, &err);
+	case_drill_tick(t, cs);
 	if (irc_now_us() - cs->presence_beat >=
 	    (int64_t)IRC_PRESENCE_BEAT_S * 1000000) {
 		st = cs->presence_id > 0 ?
@@ -319,6 +397,8 @@ static void case_close(struct tui *t, struct screen *s)
 
 	irc_presence_leave(t->db, cs->presence_id);
 	free(cs->others);
+	irc_drill_free(cs->drill);
+	free(cs->banner);
 	irc_case_free(cs->c);
 	free(cs->rows);
 	tui_doc_free(&cs->body);
@@ -716,6 +796,10 @@ static void case_draw(struct tui *t, struct screen *s)
 
 	if (!cs->chain_ok)
 		case_draw_banner(cs);
+	case_drill_banner(cs);
+	if (cs->banner != NULL)
+		tui_draw_pad(cs->chain_ok ? 1 : 2, 0, cs->banner, COLS,
+		    tui_attr(TUI_ROLE_WARNING));
 	case_draw_steps(cs, &l);
 	for (int y = l.top_y; y < l.top_y + l.top_h; y++)
 		tui_draw(y, l.left_w, tui_vline(), 1, tui_attr(cs->focus ==
@@ -956,3 +1040,54 @@ const struct screen_ops screen_case_ops = {
 	.tick = case_tick,
 	.save_draft = case_save_draft_op,
 };
+
+struct case_screen *case_view_new(void)
+{
+	struct case_screen *cs = irc_xcalloc(1, sizeof(*cs));
+
+	cs->borrowed = true;
+	cs->chain_ok = true;
+	cs->tl_end = true;
+	tui_input_clear(&cs->note);
+	return cs;
+}
+
+void case_view_set(struct case_screen *cs, struct irc_case *c, int seq,
+    const char *banner)
+{
+	cs->c = c;
+	cs->sel = 0;
+	for (size_t i = 0; i < c->nsteps; i++)
+		if (c->steps[i].seq == seq)
+			cs->sel = i;
+	free(cs->banner);
+	cs->banner = banner != NULL ? irc_xstrdup(banner) : NULL;
+	cs->tl_end = true;
+	case_rows_build(cs);
+	cs->body_valid = false;
+}
+
+void case_view_draw(struct case_screen *cs)
+{
+	struct case_layout l;
+
+	case_layout(cs, &l);
+	if (cs->banner != NULL)
+		tui_draw_pad(1, 0, cs->banner, COLS, tui_attr(TUI_ROLE_WARNING));
+	case_draw_steps(cs, &l);
+	for (int y = l.top_y; y < l.top_y + l.top_h; y++)
+		tui_draw(y, l.left_w, tui_vline(), 1, tui_attr(TUI_ROLE_DIM));
+	case_draw_body(cs, &l);
+	case_draw_timeline(cs, &l);
+}
+
+void case_view_free(struct case_screen *cs)
+{
+	if (cs == NULL)
+		return;
+	free(cs->rows);
+	free(cs->banner);
+	tui_doc_free(&cs->body);
+	tui_input_free(&cs->note);
+	free(cs);
+}

@@ -12,6 +12,7 @@
 #include "screen.h"
 #include "text.h"
 #include "timeutil.h"
+#include "tui.h"
 
 struct list_screen {
 	struct irc_case_summary *cases;
@@ -28,6 +29,9 @@ struct list_screen {
 #define COL_STATUS 7
 #define COL_OPENED 17
 #define COL_STEPS 7
+
+/* Speed of a replay started from the list: an hour of log per minute. */
+#define LIST_REPLAY_SPEED 60
 
 static void list_load(struct tui *t, struct list_screen *ls)
 {
@@ -85,7 +89,14 @@ static void list_draw_row(const struct irc_case_summary *c, int y, bool sel)
 	tui_fill(y, 0, COLS, attr);
 	tui_draw_pad(y, x, num, COL_NUM, attr);
 	x += COL_NUM;
-	tui_draw_pad(y, x, c->title, title_w, attr);
+	if (strcmp(c->kind, "drill") == 0) {
+		/* Drills are tagged so that no one takes one for an incident. */
+		char *tagged = irc_xasprintf("[DRILL] %s", c->title);
+
+		tui_draw_pad(y, x, tagged, title_w, attr);
+		free(tagged);
+	} else
+		tui_draw_pad(y, x, c->title, title_w, attr);
 	x += title_w + 1;
 	tui_draw_pad(y, x, irc_severity_name(c->severity), COL_SEV, attr);
 	x += COL_SEV;
@@ -189,6 +200,16 @@ static void list_key(struct tui *t, struct screen *s, int key)
 		if (!tui_push(t, &screen_new_ops, NULL))
 			list_notice(t, ls);
 		break;
+	case TUI_ACT_REPLAY: {
+		struct tui_replay_opts o = { 0, LIST_REPLAY_SPEED, 0, 0 };
+
+		if (ls->count == 0)
+			break;
+		o.case_id = ls->cases[ls->sel].id;
+		if (!tui_push(t, &screen_replay_ops, &o))
+			list_notice(t, ls);
+		break;
+	}
 	case TUI_ACT_HELP: {
 		enum tui_keyctx ctx = TUI_CTX_LIST;
 

@@ -313,6 +313,12 @@ static void tui_restore_draft(struct tui *t)
 
 int tui_run(struct irc_db *db)
 {
+	return tui_run_first(db, &screen_list_ops, NULL);
+}
+
+int tui_run_first(struct irc_db *db, const struct screen_ops *first,
+    const void *arg)
+{
 	struct tui t;
 
 	memset(&t, 0, sizeof(t));
@@ -337,10 +343,12 @@ int tui_run(struct irc_db *db)
 	tui_colours_init(&t);
 	t.data_version = irc_db_data_version(db);
 
-	if (tui_push(&t, &screen_list_ops, NULL)) {
-		tui_restore_draft(&t);
+	if (tui_push(&t, first, arg)) {
+		if (first == &screen_list_ops)
+			tui_restore_draft(&t);
 		tui_loop(&t);
-	}
+	} else if (t.notice[0] != '\0')
+		tui_fatal(&t, "%s", t.notice);
 	if (tui_signalled || t.lost)
 		for (int i = 0; i < t.depth; i++)
 			if (t.stack[i].ops->save_draft != NULL)

@@ -5,6 +5,7 @@
 #define IRC_TUI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct irc_db;
@@ -16,6 +17,20 @@ struct irc_db;
  * one line to stderr.  The caller still owns and closes db.
  */
 int tui_run(struct irc_db *db);
+
+struct tui_replay_opts {
+	int64_t case_id;
+	int speed;		/* log seconds per wall second, 1 or more */
+	int64_t from_offset_us;	/* start this long after the opening, or 0 */
+	int64_t from_time_us;	/* start at this time (UTC), or 0 */
+};
+
+/*
+ * Plays the log of a case back on the replay screen, read-only, until the
+ * user quits.  Returns an exit status as tui_run() does; a case that
+ * cannot be loaded ends curses and prints why.
+ */
+int tui_replay(struct irc_db *db, const struct tui_replay_opts *opts);
 
 /*
  * Prints the key table to out: plain text for --help when man is false,

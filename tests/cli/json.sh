@@ -139,4 +139,17 @@ check "export with bad config contacts" "[]" \
 check_match "export with bad config warns" "contacts not exported" \
     "$(cat "$T/export3.err")"
 
+# The after-action report of a drill, keys as listed in ircase(1).
+drill=$("$IRCASE" drill start --playbook "$pb" --title "Drill keys")
+"$IRCASE" drill report "$drill" --format json >"$T/report.json"
+check "drill report keys" "case title kind status playbook scenario speed \
+started_at duration_us times phases steps skipped injects clocks \
+mean_reaction_us history" "$(keys 'print(" ".join(d))' <"$T/report.json")"
+check "drill report step keys" "step title phase state started_us closed_us \
+duration_us target_us met" \
+    "$(keys 'print(" ".join(d["steps"][0]))' <"$T/report.json")"
+check "drill report history keys" "case started_at duration_us \
+time_to_contain_us mean_reaction_us skipped" \
+    "$(keys 'print(" ".join(d["history"][0]))' <"$T/report.json")"
+
 echo "1..$_tap_n"

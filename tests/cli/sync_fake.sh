@@ -207,3 +207,14 @@ check_match "drill: reason kept" "no drill target" "$("$IRCASE" sync --status)"
 IRCASE_THEHIVE_DRILL_URL="$URL" IRCASE_THEHIVE_DRILL_KEY="$KEY" "$IRCASE" sync >"$T/out" 2>&1
 state
 check "drill: sent to the drill target" 1 "$(count cases)"
+
+# A drill started with "ircase drill start" and a real case side by side:
+# only the real one reaches production.
+fresh_db drillstart
+"$IRCASE" drill start --playbook "$PB" --title "Started drill" >/dev/null
+"$IRCASE" new --playbook "$PB" --title "Real beside it" >/dev/null
+curl -s -X POST "$URL/_fake/reset" >/dev/null
+"$IRCASE" sync >"$T/out" 2>&1
+state
+check "drill start: only the real case in production" "Real beside it" \
+    "$(python3 -c "import json; print(' '.join(c['title'] for c in json.load(open('$T/state.json'))['cases']))")"

@@ -1,0 +1,161 @@
+#!/bin/sh
+# Drills from the command line: scenario lint, a drill at speed 60 with
+# the clock fixed by IRCASE_TEST_NOW (test builds only), injects in
+# order, the report's figures against the action timestamps, and a
+# scenario written from a past case.
+. "$(dirname "$0")/../lib.sh"
+
+scen="$IRCASE_TOP/playbooks/scenarios"
+
+# --- scenario lint ---------------------------------------------------------
+
+for f in "$scen"/*.md; do
+	out=$("$IRCASE" scenario lint "$f" 2>&1)
+	check "lint $(basename "$f") exit" 0 "$?"
+	check "lint $(basename "$f") clean" "" "$out"
+done
+check "three scenarios shipped" 3 "$(ls "$scen"/*.md | wc -l | tr -d ' ')"
+
+cat >"$T/bad.md" <<'EOF'
+---
+title: Bad
+playbook: ../phishing.md
+---
+- T+5x: offset with a bad unit
+- T+9m: expects a step that is not there
+  - expect: Make coffee
+EOF
+out=$("$IRCASE" scenario lint --playbook "$IRCASE_TOP/playbooks/phishing.md" \
+    "$T/bad.md")
+check "lint bad exit" 1 "$?"
+check_match "lint bad offset line" "^$T/bad.md:5: error: offset 'T\+5x'" "$out"
+check_match "lint bad expect line" "^$T/bad.md:6: error: .*'Make coffee'" "$out"
+"$IRCASE" drill start --scenario "$T/bad.md" \
+    --playbook "$IRCASE_TOP/playbooks/phishing.md" 2>"$T/err" >/dev/null
+check "drill start rejects a bad scenario" 1 "$?"
+check_match "drill start names the line" "bad.md:5:" "$(cat "$T/err")"
+check "no case from a bad scenario" 0 \
+    "$(sqlite3 "$IRCASE_DB" 'SELECT count(*) FROM "case"' 2>/dev/null || echo 0)"
+
+"$IRCASE" drill start --playbook phishing --speed 0 2>/dev/null
+check "speed 0 is a usage error" 2 "$?"
+
+# --- a drill at speed 60 ---------------------------------------------------
+
+cat >"$T/s.md" <<EOF
+---
+title: Timed drill
+playbook: $IRCASE_TOP/playbooks/phishing.md
+targets:
+  report: 10m
+  Record the report: 5m
+---
+- T+0m: A mail arrives.
+- T+30m: A second wave.
+  - observable: domain wave2.example
+  - expect: Watch for a second wave
+- T+10m: A user clicked.
+  - severity: high
+EOF
+n=$(IRCASE_TEST_NOW=2026-03-02T10:00:00Z "$IRCASE" drill start \
+    --scenario "$T/s.md" --speed 60)
+check "drill start prints the case" 1 "$n"
+check "case is a drill" drill \
+    "$(sqlite3 "$IRCASE_DB" "SELECT kind FROM \"case\" WHERE id = $n")"
+check "drill title from the scenario" "Timed drill" \
+    "$(sqlite3 "$IRCASE_DB" "SELECT title FROM \"case\" WHERE id = $n")"
+
+out=$(IRCASE_TEST_NOW=2026-03-02T10:00:05Z "$IRCASE" drill tick "$n")
+check "tick at T+5m" "T+0m A mail arrives." "$out"
+out=$(IRCASE_TEST_NOW=2026-03-02T10:00:06Z "$IRCASE" drill tick "$n")
+check "tick again delivers nothing" "" "$out"
+IRCASE_TEST_NOW=2026-03-02T10:00:07Z "$IRCASE" step "$n" 4 start
+IRCASE_TEST_NOW=2026-03-02T10:00:09Z "$IRCASE" step "$n" 4 done
+IRCASE_TEST_NOW=2026-03-02T10:00:11Z "$IRCASE" step "$n" 5 skip \
+    --note "reporter on leave"
+out=$(IRCASE_TEST_NOW=2026-03-02T10:00:40Z "$IRCASE" drill tick "$n")
+check "tick at T+40m, in offset order" "T+10m A user clicked.
+T+30m A second wave." "$out"
+IRCASE_TEST_NOW=2026-03-02T10:00:43Z "$IRCASE" note "$n" "wave seen"
+
+check "inject order in the chain" "1 2 3" "$(sqlite3 "$IRCASE_DB" \
+    "SELECT group_concat(json_extract(body, '$.index'), ' ') FROM (SELECT
+     body FROM action WHERE case_id = $n AND kind = 'drill.inject'
+     ORDER BY seq)")"
+check "drill time beside the wall time" 2580000000 "$(sqlite3 "$IRCASE_DB" \
+    "SELECT json_extract(body, '$.drill_time_us') FROM action
+     WHERE case_id = $n AND kind = 'note'")"
+check "every action has its drill time" 0 "$(sqlite3 "$IRCASE_DB" \
+    "SELECT count(*) FROM action WHERE case_id = $n AND kind <> 'case.open'
+     AND json_extract(body, '$.drill_time_us') IS NULL")"
+
+"$IRCASE" drill report "$n" --format json >"$T/r.json"
+check "report exit" 0 "$?"
+q() { python3 -c "import json,sys; d=json.load(open('$T/r.json')); print($1)"; }
+# Expected figures from the stored timestamps, scaled by the speed.
+us() { sqlite3 "$IRCASE_DB" "$1"; }
+start=$(us "SELECT started_at FROM drill WHERE case_id = $n")
+s4a=$(us "SELECT time_us FROM action WHERE case_id = $n AND step_seq = 4
+    AND json_extract(body, '$.to') = 'active'")
+s4d=$(us "SELECT time_us FROM action WHERE case_id = $n AND step_seq = 4
+    AND json_extract(body, '$.to') = 'done'")
+check "report step started" $(((s4a - start) * 60)) \
+    "$(q 'd["steps"][3]["started_us"]')"
+check "report step time" $(((s4d - s4a) * 60)) \
+    "$(q 'd["steps"][3]["duration_us"]')"
+check "report step target met" "300000000 True" \
+    "$(q 'd["steps"][3]["target_us"], d["steps"][3]["met"]')"
+check "report skipped reason" "reporter on leave" \
+    "$(q '[s["reason"] for s in d["skipped"] if s["step"] == 5][0]')"
+inj1=$(us "SELECT time_us FROM action WHERE case_id = $n
+    AND kind = 'drill.inject' ORDER BY seq LIMIT 1")
+check "reaction to the first inject" $(((s4a - inj1) * 60)) \
+    "$(q 'd["injects"][0]["reaction_us"]')"
+check "reaction kind" "step.state" "$(q 'd["injects"][0]["reaction_kind"]')"
+check "third inject expected step" 21 "$(q 'd["injects"][2]["expect_step"]')"
+check "report phase target" "600000000" \
+    "$(q '[p["target_us"] for p in d["phases"] if p["phase"] == "report"][0]')"
+last=$(us "SELECT max(time_us) FROM action WHERE case_id = $n")
+check "report duration" $(((last - start) * 60)) "$(q 'd["duration_us"]')"
+
+"$IRCASE" drill report "$n" -o "$T/r.md"
+check "report md exit" 0 "$?"
+check_match "report md marks the drill" "^# DRILL After-action report: #$n" \
+    "$(cat "$T/r.md")"
+check_match "report md trend chart" "^#$n +#+ " "$(cat "$T/r.md")"
+
+# A second drill of the same playbook shows the first in its history.
+m=$(IRCASE_TEST_NOW=2026-03-03T10:00:00Z "$IRCASE" drill start \
+    --playbook phishing --title "Second run")
+check "second drill history" "$n $m" "$("$IRCASE" drill report "$m" \
+    --format json | python3 -c 'import json,sys
+print(" ".join(str(h["case"]) for h in json.load(sys.stdin)["history"]))')"
+
+"$IRCASE" drill tick 999 2>"$T/err"
+check "tick of a missing case" 1 "$?"
+r=$("$IRCASE" new --playbook phishing --title "Real one")
+"$IRCASE" drill tick "$r" 2>"$T/err"
+check "tick of a real case" 1 "$?"
+check_match "tick of a real case says why" "is not a drill" "$(cat "$T/err")"
+
+# --- a past case as a drill ------------------------------------------------
+
+IRCASE_TEST_NOW=2026-03-04T09:00:00Z "$IRCASE" new --playbook phishing \
+    --title "Past incident" >"$T/past"
+p=$(cat "$T/past")
+IRCASE_TEST_NOW=2026-03-04T09:20:00Z "$IRCASE" report "$p" --by "Ana" \
+    --channel phone "Odd mail in my inbox" >/dev/null
+IRCASE_TEST_NOW=2026-03-04T09:45:00Z "$IRCASE" observable add "$p" \
+    domain bad.example >/dev/null
+"$IRCASE" replay "$p" --as-drill -o "$T/past.md"
+check "as-drill exit" 0 "$?"
+check "as-drill lints clean" "" "$("$IRCASE" scenario lint "$T/past.md")"
+check_match "as-drill report inject" "^- T\+20m: Ana reports through phone" \
+    "$(cat "$T/past.md")"
+check_match "as-drill observable inject" "^  - observable: domain bad.example" \
+    "$(cat "$T/past.md")"
+d=$("$IRCASE" drill start --scenario "$T/past.md" --title "Rehearsal")
+check "a drill starts from it" drill \
+    "$(sqlite3 "$IRCASE_DB" "SELECT kind FROM \"case\" WHERE id = $d")"
+
+echo "1..$_tap_n"
