@@ -24,6 +24,10 @@ static const char sync_options[] =
     "  --status      show, per case, the actions pending and failed and\n"
     "                the last error\n"
     "  --push-only   send, but do not pull\n"
+    "  --import NUMBER\n"
+    "                create a local case from TheHive case NUMBER, linked\n"
+    "                to it, then sync it (with --drill: from the drill\n"
+    "                target, as a drill)\n"
     "  --no-wait     exit at once when another sync is running\n"
     "  --insecure    do not verify the server's TLS certificate (warns)\n"
     "  -q, --quiet   print nothing when everything was sent\n"
@@ -224,10 +228,37 @@ sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
 	return CLI_EXIT_OK;
 }
 
+/* Imports TheHive case number, then runs a pass over the new case. */
+static int
+sync_import(struct irc_db *db, const char *arg, bool drill, bool insecure)
+{
+	struct irc_hive_config *cfg;
+	struct irc_error err;
+	int64_t number, case_id = 0;
+	char *end;
+
+	number = strtoll(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || number < 1)
+		return cli_failf("invalid TheHive case number '%s'; use the "
+		    "number TheHive shows, such as 42", arg);
+	if ((cfg = cli_hive_config(insecure)) == NULL)
+		return CLI_EXIT_FAIL;
+	irc_error_clear(&err);
+	if (irc_sync_import(db, cfg, number, drill, &case_id, &err) != IRC_OK) {
+		irc_hive_config_free(cfg);
+		return cli_fail(&err);
+	}
+	irc_hive_config_free(cfg);
+	printf("TheHive case #%" PRId64 " is case %" PRId64 "\n", number,
+	    case_id);
+	return sync_run(db, case_id, insecure, false, false, true);
+}
+
 int
 cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_DRY = 1, OPT_STATUS, OPT_PUSH_ONLY, OPT_NO_WAIT, OPT_INSECURE };
+	enum { OPT_DRY = 1, OPT_STATUS, OPT_PUSH_ONLY, OPT_NO_WAIT, OPT_INSECURE,
+		OPT_IMPORT, OPT_DRILL };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "help", no_argument, NULL, 'h' },
@@ -236,11 +267,14 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		{ "push-only", no_argument, NULL, OPT_PUSH_ONLY },
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "import", required_argument, NULL, OPT_IMPORT },
+		{ "drill", no_argument, NULL, OPT_DRILL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool dry = false, status = false, push_only = false, no_wait = false;
-	bool insecure = false, quiet = false;
+	bool insecure = false, quiet = false, drill = false;
+	const char *import = NULL;
 	struct irc_db *db = NULL;
 	int64_t case_id = 0;
 	int c, rc;
@@ -269,6 +303,12 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_INSECURE:
 			insecure = true;
 			break;
+		case OPT_IMPORT:
+			import = optarg;
+			break;
+		case OPT_DRILL:
+			drill = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -284,9 +324,17 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	if (dry && status)
 		return cli_usage_error(ctx, "--dry-run and --status do not go "
 		    "together; use one");
-	if (!cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
+	if (import != NULL && (dry || status || case_id != 0))
+		return cli_usage_error(ctx, "--import takes no CASE and no "
+		    "--dry-run or --status; give only the TheHive number");
+	if (drill && import == NULL)
+		return cli_usage_error(ctx, "--drill goes with --import NUMBER");
+	if (!cli_db_open(ctx, import != NULL ? CLI_DB_CREATE : CLI_DB_WRITE, &db,
+	    NULL))
 		return CLI_EXIT_FAIL;
-	if (status)
+	if (import != NULL)
+		rc = sync_import(db, import, drill, insecure);
+	else if (status)
 		rc = sync_status_print(db, case_id);
 	else if (dry)
 		rc = sync_dry_run(db, case_id);

@@ -13,7 +13,6 @@
 
 #include "../tui/tui.h"
 #include "cli.h"
-#include "cli_drill.h"
 #include "cli_lifecycle.h"
 #include "cli_sync.h"
 #include "cli_sign.h"
@@ -51,7 +50,7 @@ const struct cli_cmd cli_cmds[] = {
 	    "List the asset inventory with the cases that affect each asset." },
 	{ "playbook", cmd_playbook, "list|show|lint|import-thehive|export-thehive ...",
 	    "List, show and lint playbooks; convert TheHive case templates." },
-	{ "sync", cmd_sync, "[CASE] [--dry-run|--status] [--push-only]",
+	{ "sync", cmd_sync, "[CASE] [--dry-run|--status|--import NUMBER]",
 	    "Send waiting actions to TheHive and pull changes made there." },
 	{ "thehive", cmd_thehive, "check [--drill] [--insecure]",
 	    "Check the TheHive URL, key, proxy and TLS settings." },
@@ -83,12 +82,6 @@ const struct cli_cmd cli_cmds[] = {
 	    "Close a case, or list what is missing before it can close." },
 	{ "stats", cmd_stats, "[--from DATE] [--to DATE] [--json]",
 	    "Summarise response times over the cases opened in a period." },
-	{ "drill", cmd_drill, "start|tick|report ...",
-	    "Run an IR drill from a playbook and a scenario; report on it." },
-	{ "scenario", cmd_scenario, "lint FILE...",
-	    "Check drill scenario files." },
-	{ "replay", cmd_replay, "CASE [--speed N] [--from T] | CASE --as-drill",
-	    "Play a case's log back, read-only; or write a drill from it." },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -897,13 +897,14 @@ row_request(struct sync_pass *p, struct lane *l, struct row *r)
 		break;
 	case OP_OBSERVABLE:
 		req = irc_hive_req_new("POST", json_pack("{s:s, s:s, s:s, s:I,"
-		    " s:b, s:I}", "dataType", json_string_value(json_object_get(
+		    " s:b, s:I, s:O*}", "dataType", json_string_value(json_object_get(
 		    body, "type")) ?: "other", "data", json_string_value(
 		    json_object_get(body, "value")) ?: "", "message",
 		    "Added in ircase", "tlp", (json_int_t)irc_hive_tlp(p->hive,
 		    json_string_value(json_object_get(body, "tlp"))), "ioc",
 		    json_is_true(json_object_get(body, "ioc")), "startDate",
-		    (json_int_t)(r->time_us / 1000)), "/api/v1/case/%s/observable",
+		    (json_int_t)(r->time_us / 1000), "tags", json_object_get(body,
+		    "tags")), "/api/v1/case/%s/observable",
 		    c->remote);
 		break;
 	case OP_OBS_LOOKUP:
@@ -1447,7 +1448,11 @@ cases_pending(struct sync_pass *p, const char *target, int64_t only,
 	    " FROM outbox WHERE target = ?1 AND (state != 'done' OR ?3 OR"
 	    " (?4 AND case_id IN (SELECT local_id FROM remote_map"
 	    "  WHERE target = ?1 AND kind = 'case')))"
-	    " AND (?2 = 0 OR case_id = ?2) ORDER BY case_id", -1, &stmt, NULL) !=
+	    " AND (?2 = 0 OR case_id = ?2)"
+	    /* An imported case may have nothing of its own to send yet. */
+	    " UNION SELECT local_id FROM remote_map WHERE ?4 AND target = ?1"
+	    " AND kind = 'case' AND (?2 = 0 OR local_id = ?2)"
+	    " ORDER BY 1", -1, &stmt, NULL) !=
 	    SQLITE_OK)
 		return irc_db_fail(p->db, err, "cannot read the outbox");
 	sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);

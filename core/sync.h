@@ -80,6 +80,19 @@ enum irc_status irc_sync_run(struct irc_db *db,
     const struct irc_hive_config *cfg, const struct irc_sync_opts *opts,
     struct irc_sync_result *result, struct irc_error *err);
 
+/*
+ * Creates a local case from the TheHive case with this number on the
+ * production target (the drill target when drill, as a drill case), linked
+ * to it: tasks become steps by phase (from the task group) with their
+ * states, and the next pass pulls the logs and observables.  A case
+ * already linked here, by its remote id or its marker tag, is
+ * IRC_ERR_INVALID naming the local case.  On success *case_id is the new
+ * case.
+ */
+enum irc_status irc_sync_import(struct irc_db *db,
+    const struct irc_hive_config *cfg, int64_t number, bool drill,
+    int64_t *case_id, struct irc_error *err);
+
 /* One case's sync state, for "ircase sync --status" and the TUI. */
 struct irc_sync_status {
 	int64_t case_id;

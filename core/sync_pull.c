@@ -13,6 +13,7 @@
 
 #include "case.h"
 #include "mem.h"
+#include "observable.h"
 #include "sync_internal.h"
 
 /* Fills actor with "thehive:<login>" from a TheHive object's author. */
@@ -209,15 +210,115 @@ pull_logs(struct sync_pass *p, struct sync_case *c, const char *task,
 	return st;
 }
 
+/* Returns the local TLP name of TheHive's TLP number on this version. */
+static const char *
+local_tlp(const struct sync_pass *p, json_int_t n)
+{
+	bool new_scale = irc_hive_version(p->hive) == IRC_HIVE_5_2;
+
+	switch (n) {
+	case 0:
+		return "clear";
+	case 1:
+		return "green";
+	case 3:
+		return new_scale ? "amber+strict" : "red";
+	case 4:
+		return "red";
+	default:
+		return "amber";
+	}
+}
+
+/* Returns the local type of a TheHive data type: fqdn and hostname are domains. */
+static bool
+local_obs_type(const char *data_type, enum irc_obs_type *out)
+{
+	if (data_type == NULL)
+		return false;
+	if (strcmp(data_type, "fqdn") == 0 || strcmp(data_type, "hostname") == 0)
+		data_type = "domain";
+	return irc_obs_type_parse(data_type, out);
+}
+
+/* Returns the id of the "observable.add" action of observable number. */
+static int64_t
+observable_action_id(struct sync_pass *p, int64_t case_id, int64_t number)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t id = 0;
+
+	if (sqlite3_prepare_v2(irc_db_handle(p->db), "SELECT id FROM action"
+	    " WHERE case_id = ? AND kind = 'observable.add' AND"
+	    " json_extract(body, '$.observable') = ?", -1, &stmt, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, case_id);
+		sqlite3_bind_int64(stmt, 2, number);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			id = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return id;
+}
+
+/*
+ * Records one observable made in TheHive as a local observable, added by
+ * "thehive:<login>".  A type ircase does not know, or a value it rejects
+ * or already has, is recorded as a "thehive.observable" action instead.
+ */
+static enum irc_status
+pull_observable(struct sync_pass *p, struct sync_case *c, json_t *o,
+    const char *id, struct irc_error *err)
+{
+	struct irc_observable_new obs;
+	struct irc_actor actor;
+	struct irc_error oerr;
+	const char *tags[IRC_OBSERVABLE_TAGS_MAX];
+	json_t *tag, *body;
+	int64_t number = 0;
+	size_t i;
+	enum irc_status st;
+
+	remote_actor(&actor, o, "_createdBy");
+	memset(&obs, 0, sizeof obs);
+	obs.value = json_string_value(json_object_get(o, "data"));
+	obs.tlp = local_tlp(p, json_integer_value(json_object_get(o, "tlp")));
+	obs.ioc = json_is_true(json_object_get(o, "ioc"));
+	json_array_foreach(json_object_get(o, "tags"), i, tag)
+		if (json_is_string(tag) && obs.ntags < IRC_OBSERVABLE_TAGS_MAX)
+			tags[obs.ntags++] = json_string_value(tag);
+	obs.tags = tags;
+	irc_error_clear(&oerr);
+	if (obs.value != NULL && local_obs_type(json_string_value(
+	    json_object_get(o, "dataType")), &obs.type) &&
+	    irc_observable_add(p->db, c->id, &obs, &actor, &number, &oerr) ==
+	    IRC_OK) {
+		p->res->pulled++;
+		if ((st = irc_db_begin(p->db, err)) != IRC_OK)
+			return st;
+		st = sync_map_put(p, "pulled", observable_action_id(p, c->id,
+		    number), id, 0, NULL, err);
+		if (st == IRC_OK)
+			return irc_db_commit(p->db, err);
+		irc_db_rollback(p->db);
+		return st;
+	}
+	body = json_pack("{s:s?, s:s?, s:s, s:s?}", "type", json_string_value(
+	    json_object_get(o, "dataType")), "value", obs.value, "thehive_id", id,
+	    "reason", oerr.msg[0] != '\0' ? oerr.msg : NULL);
+	st = pull_record(p, c, 0, &actor, "thehive.observable", body, id, err);
+	json_decref(body);
+	return st;
+}
+
 /* Pulls observables added in TheHive. */
 static enum irc_status
 pull_observables(struct sync_pass *p, struct sync_case *c,
     struct irc_error *err)
 {
 	struct irc_hive_req *req;
-	struct irc_actor actor;
 	enum irc_status st = IRC_OK;
-	json_t *o, *body;
+	json_t *o;
 	size_t i;
 
 	req = sync_send(p, sync_query(json_pack("[{s:s, s:s}, {s:s},"
@@ -234,14 +335,7 @@ pull_observables(struct sync_pass *p, struct sync_case *c,
 
 		if (id == NULL || sync_map_has_remote(p, id))
 			continue;
-		remote_actor(&actor, o, "_createdBy");
-		body = json_pack("{s:s?, s:s?, s:s}", "type", json_string_value(
-		    json_object_get(o, "dataType")), "value", json_string_value(
-		    json_object_get(o, "data")), "thehive_id", id);
-		st = pull_record(p, c, 0, &actor, "thehive.observable", body, id,
-		    err);
-		json_decref(body);
-		if (st != IRC_OK)
+		if ((st = pull_observable(p, c, o, id, err)) != IRC_OK)
 			break;
 	}
 	irc_hive_req_free(req);
