@@ -6,6 +6,7 @@
 #define IRC_CLI_DRILL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cli.h"
 #include "playbook.h"
@@ -30,5 +31,12 @@ enum irc_status cli_playbook_open(const char *arg, struct irc_playbook **out,
  * Returns false after printing the error.
  */
 bool cli_text_write(const char *path, const char *text);
+
+/*
+ * Prints the after-action report of case_id as Markdown on standard
+ * output when it is a drill, for "ircase close"; prints nothing for a
+ * case that is not a drill.
+ */
+void cli_drill_close_report(struct irc_db *db, int64_t case_id);
 
 #endif

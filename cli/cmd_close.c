@@ -1,12 +1,13 @@
 /*
  * cmd_close.c: "ircase close", which closes a case once its decision,
  * Respond steps and Learn phase are recorded, and lists what is missing
- * otherwise.
+ * otherwise.  Closing a drill prints its after-action report.
  */
 #include <getopt.h>
 #include <inttypes.h>
 
 #include "actor.h"
+#include "cli_drill.h"
 #include "cli_lifecycle.h"
 #include "cli_sign.h"
 
@@ -74,6 +75,7 @@ cmd_close(struct cli_ctx *ctx, int argc, char **argv)
 	} else {
 		/* Without a key this prints why and the case stays closed. */
 		cli_sign_case(db, case_id, IRC_SIGN_ALWAYS, false, true);
+		cli_drill_close_report(db, case_id);
 	}
 	irc_strings_free(missing, nmissing);
 	irc_db_close(db);

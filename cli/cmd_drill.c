@@ -364,6 +364,28 @@ out:
 	return status;
 }
 
+void
+cli_drill_close_report(struct irc_db *db, int64_t case_id)
+{
+	struct irc_drill *d = NULL;
+	struct irc_error err;
+	json_t *report = NULL;
+	char *text;
+
+	if (irc_drill_load(db, case_id, &d, NULL) != IRC_OK)
+		return;
+	irc_drill_free(d);
+	irc_error_clear(&err);
+	if (irc_drill_report(db, case_id, &report, &err) != IRC_OK) {
+		cli_fail(&err);
+		return;
+	}
+	text = irc_drill_report_md(report);
+	fputs(text, stdout);
+	free(text);
+	json_decref(report);
+}
+
 int
 cmd_drill(struct cli_ctx *ctx, int argc, char **argv)
 {

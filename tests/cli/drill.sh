@@ -138,6 +138,21 @@ r=$("$IRCASE" new --playbook phishing --title "Real one")
 check "tick of a real case" 1 "$?"
 check_match "tick of a real case says why" "is not a drill" "$(cat "$T/err")"
 
+# --- closing a drill prints its report --------------------------------------
+
+mkdir -p "$T/pb"
+printf '# Respond\n\n- [ ] Isolate the host\n' >"$T/pb/tiny.md"
+c=$("$IRCASE" drill start --playbook "$T/pb/tiny.md" --title "Tiny drill")
+"$IRCASE" decide "$c" incident --reason "rehearsal" >/dev/null
+"$IRCASE" step "$c" 1 done >/dev/null
+"$IRCASE" lesson "$c" --waive --reason "drill" >/dev/null
+out=$("$IRCASE" close "$c" 2>/dev/null)
+check "close of a drill exit" 0 "$?"
+check_match "close of a drill prints the report" \
+    "^# DRILL After-action report: #$c Tiny drill" "$out"
+out=$("$IRCASE" close "$r" 2>/dev/null)
+check_no_match "close of a real case prints no report" "After-action" "$out"
+
 # --- a past case as a drill ------------------------------------------------
 
 IRCASE_TEST_NOW=2026-03-04T09:00:00Z "$IRCASE" new --playbook phishing \
