@@ -13,6 +13,7 @@
 
 #include "../tui/tui.h"
 #include "cli.h"
+#include "cli_drill.h"
 #include "cli_lifecycle.h"
 #include "cli_sync.h"
 #include "cli_sign.h"
@@ -82,6 +83,12 @@ const struct cli_cmd cli_cmds[] = {
 	    "Close a case, or list what is missing before it can close." },
 	{ "stats", cmd_stats, "[--from DATE] [--to DATE] [--json]",
 	    "Summarise response times over the cases opened in a period." },
+	{ "drill", cmd_drill, "start|tick|report ...",
+	    "Run an IR drill from a playbook and a scenario; report on it." },
+	{ "scenario", cmd_scenario, "lint FILE...",
+	    "Check drill scenario files." },
+	{ "replay", cmd_replay, "CASE [--speed N] [--from T] | CASE --as-drill",
+	    "Play a case's log back, read-only; or write a drill from it." },
 	{ NULL, NULL, NULL, NULL },
 };
 
