@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "actor.h"
+#include "cli_drill.h"
 #include "cli_lifecycle.h"
 #include "playbook.h"
 #include "timeutil.h"
@@ -23,7 +24,9 @@ static const char weakness_options[] =
     "\n"
     "Options:\n"
     "  --by WHO         who reported the weakness (add)\n"
-    "  --playbook FILE  playbook of the new case (promote)\n"
+    "  --playbook FILE  playbook of the new case (promote); a name without\n"
+    "                   '/' that is not a file is looked up in the\n"
+    "                   playbook search path, as with 'ircase new'\n"
     "  --title TEXT     title of the new case (promote)\n"
     "  --json           print the list as JSON (list)\n";
 
@@ -106,7 +109,7 @@ weakness_promote(struct cli_ctx *ctx, struct irc_db *db, int64_t id,
 	int status = CLI_EXIT_OK;
 
 	irc_error_clear(&err);
-	if (irc_playbook_load(a->playbook, NULL, &pb, &err) != IRC_OK)
+	if (cli_playbook_open(a->playbook, &pb, &err) != IRC_OK)
 		return cli_fail(&err);
 	irc_actor_current(&actor);
 	if (irc_weakness_promote(db, id, pb, a->title, pb->severity > 0 ?

@@ -228,6 +228,18 @@ check "weakness removed entry exit status" 3 "$?"
 check_match "weakness removed entry message" "^ircase: the weakness register records 2 entries but 1 were found\$" "$(cat "$T/err")"
 check_no_match "weakness removed entry no case 0" "case 0" "$(cat "$T/err")"
 
+# weakness promote --playbook takes a bare name from the search path.
+mkdir -p "$T/pbdir"
+cp "$pb" "$T/pbdir/searchable.md"
+out=$("$IRCASE" weakness add --by "Kim" "Open share")
+out=$(IRCASE_PLAYBOOK_PATH="$T/pbdir" "$IRCASE" weakness promote "$out" --playbook searchable --title "Share exposure" 2>"$T/err")
+check "weakness promote bare name exit status" 0 "$?"
+check "weakness promote bare name playbook" "$T/pbdir/searchable.md" \
+    "$(q "SELECT playbook_path FROM \"case\" WHERE id = $out")"
+IRCASE_PLAYBOOK_PATH="$T/pbdir" "$IRCASE" weakness promote 1 --playbook nosuch --title "x" 2>"$T/err"
+check "weakness promote unknown name exit status" 1 "$?"
+check_match "weakness promote unknown name folders" "playbook 'nosuch' not found in the .*pbdir" "$(cat "$T/err")"
+
 # approval: a marked step is done only when another login confirms it.
 cat >"$T/approve.md" <<'MD'
 ---
