@@ -42,7 +42,7 @@ APP_TST   = $(APP_SRC:%.c=$(TST)/%.o)
 UNITS     = $(UNIT_SRC:tests/unit/%.c=$(TST)/unit/%)
 DEMO_DB   = build/demo/ircase.db
 
-.PHONY: all run test deps deps-test install uninstall clean bench bench-sync fuzz test-build
+.PHONY: all run test deps deps-test install uninstall clean bench bench-sync stress fuzz test-build
 
 all: $(PROG)
 
@@ -117,6 +117,12 @@ bench: build/bench/bench_append build/bench/bench_export \
 bench-sync: build/bench/bench_sync_setup $(PROG)
 	python3 tests/bench/bench_sync.py ./$(PROG) build/bench/bench_sync_setup \
 	    playbooks/phishing.md build/bench 10000 2
+
+# The crash and concurrency suites at full size, against the optimised
+# build: 200 kill -9 rounds and 8 writers of 500 notes each.
+stress: $(PROG)
+	IRCASE=$(CURDIR)/$(PROG) CRASH_ROUNDS=200 sh tests/cli/crash.sh
+	IRCASE=$(CURDIR)/$(PROG) WRITERS_ACTIONS=500 sh tests/cli/writers.sh
 
 install: ircase
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks \

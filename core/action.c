@@ -614,10 +614,22 @@ irc_chain_verify(struct irc_db *db, int64_t case_id,
 	struct irc_chain_walk walk;
 	struct irc_action a;
 	enum irc_status st = IRC_OK;
+	bool own_txn = false;
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	r->ok = true;
+	/*
+	 * Read the case row and its actions from one snapshot, so a commit by
+	 * another process between the two reads is not taken for a broken
+	 * chain.  Inside a caller's transaction that one already holds.
+	 */
+	if (sqlite3_get_autocommit(irc_db_handle(db))) {
+		if (sqlite3_exec(irc_db_handle(db), "BEGIN", NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			return irc_db_fail(db, err, "cannot read the case");
+		own_txn = true;
+	}
 	if (sqlite3_prepare_v2(irc_db_handle(db), "SELECT uuid, head_hash,"
 	    " action_count FROM \"case\" WHERE id = ?", -1, &stmt, NULL) !=
 	    SQLITE_OK) {
@@ -668,6 +680,8 @@ irc_chain_verify(struct irc_db *db, int64_t case_id,
 out:
 	sqlite3_finalize(stmt);
 	free(sql);
+	if (own_txn)
+		sqlite3_exec(irc_db_handle(db), "COMMIT", NULL, NULL, NULL);
 	return st;
 }
 
