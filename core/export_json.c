@@ -637,6 +637,8 @@ timesketch_action(struct exp_ctx *x, const struct irc_action *a,
 	    irc_time_utc(a->time_us, when, sizeof when), a->time_us,
 	    x->kase->sum.id, x->kase->sum.uuid);
 	exp_buf_json_string(&x->buf, x->kase->sum.title, ascii, bad);
+	exp_buf_printf(&x->buf, ", \"case_kind\": \"%s\"",
+	    strcmp(x->kase->sum.kind, "drill") == 0 ? "drill" : "real");
 	exp_buf_printf(&x->buf, ", \"seq\": %" PRId64 ", \"action_id\": %"
 	    PRId64 ", \"step\": ", a->seq, a->id);
 	if (a->step_seq > 0)

@@ -64,7 +64,9 @@ md_summary(struct exp_ctx *x)
 {
 	const struct irc_case *c = x->kase;
 
-	fprintf(x->out, "# Case %" PRId64 ": ", c->sum.id);
+	/* A drill is marked in the heading, so no reader takes it for an incident. */
+	fprintf(x->out, "# %sCase %" PRId64 ": ", strcmp(c->sum.kind,
+	    "drill") == 0 ? "DRILL " : "", c->sum.id);
 	md_inline(x, c->sum.title, false);
 	fputs("\n\n## Summary\n\n", x->out);
 	fprintf(x->out, "- Number: %" PRId64 "\n- UUID: %s\n", c->sum.id,

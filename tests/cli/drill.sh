@@ -138,6 +138,17 @@ r=$("$IRCASE" new --playbook phishing --title "Real one")
 check "tick of a real case" 1 "$?"
 check_match "tick of a real case says why" "is not a drill" "$(cat "$T/err")"
 
+# --- drills are marked in exports ------------------------------------------
+
+check_match "md export heading marks the drill" "^# DRILL Case $n: Timed drill" \
+    "$("$IRCASE" export "$n" --format md)"
+check "timesketch lines carry the case kind" "drill" \
+    "$("$IRCASE" export "$n" --format timesketch | python3 -c 'import json,sys
+print(" ".join(sorted(set(json.loads(l)["case_kind"] for l in sys.stdin))))')"
+check "a real case exports as real" "real" \
+    "$("$IRCASE" export "$r" --format timesketch | python3 -c 'import json,sys
+print(" ".join(sorted(set(json.loads(l)["case_kind"] for l in sys.stdin))))')"
+
 # --- closing a drill prints its report --------------------------------------
 
 mkdir -p "$T/pb"
