@@ -18,7 +18,7 @@
 #include "paths.h"
 
 #define DRAFT_MAGIC "ircase-draft 1\n"
-/* Longest draft read back; a note is far shorter. */
+/* Maximum draft size read back; a note is far shorter. */
 #define DRAFT_MAX (1024 * 1024)
 
 /* Returns the draft file of a case (caller frees), or NULL without HOME. */

@@ -70,6 +70,8 @@ printf 'keyboard-interactive\npublickey %s\n' "$(cut -d' ' -f1,2 "$T/key.pub")" 
 SSH_USER_AUTH="$T/auth" "$IRCASE" note 1 "signed in with a key"
 got=$(sqlite3 "$IRCASE_DB" "SELECT json_extract(body, '$.key_fingerprint') FROM action WHERE kind = 'note'")
 check "fingerprint matches ssh-keygen" "$want" "$got"
+check "an ordinary action has no clock_went_back_us" "" \
+    "$(sqlite3 "$IRCASE_DB" "SELECT json_extract(body, '$.clock_went_back_us') FROM action WHERE kind = 'note'")"
 "$IRCASE" verify 1 >/dev/null
 check "chain with a fingerprint verifies" 0 $?
 sqlite3 "$IRCASE_DB" "PRAGMA foreign_keys=OFF; DROP TRIGGER action_no_update;
