@@ -1,5 +1,5 @@
 /*
- * presence.c: heartbeat rows for who has a case open.  presence.h says
+ * presence.c: heartbeat rows for who has a case open.  presence.h explains
  * when a row counts as gone and why presence is kept out of the chain.
  */
 #include <errno.h>
@@ -61,7 +61,7 @@ presence_zombie(pid_t pid)
  * Returns true when a row still has a live process: its heartbeat is
  * recent, and when it was written in this boot, its process exists and
  * is not a zombie.  A
- * process of another user answers EPERM, which means it exists.
+ * process of another user gives EPERM from kill(), so it exists.
  */
 static bool
 presence_alive(int64_t heartbeat_us, pid_t pid, const char *boot,
