@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgsync.h"
 #include "draft.h"
 #include "keys.h"
 #include "screen.h"
@@ -255,6 +256,7 @@ static int64_t tui_now_ms(void)
 
 static void tui_tick(struct tui *t)
 {
+	tui_bgsync_tick(t);
 	tui_check_version(t);
 	for (int i = 0; i < t->depth; i++)
 		if (t->stack[i].ops->tick != NULL)
