@@ -913,10 +913,15 @@ static void case_save_note(struct tui *t, struct case_screen *cs)
 		char *msg;
 
 		/* Keep the text safe too, in case the program ends next. */
-		msg = case_draft_save(cs, &derr) ?
-		    irc_xasprintf("%s (the note is kept as a draft)", err.msg) :
-		    irc_xasprintf("%s; the draft could not be saved either: %s",
-		    err.msg, derr.msg);
+		if (!case_draft_save(cs, &derr))
+			msg = irc_xasprintf("%s; the draft could not be saved "
+			    "either: %s", err.msg, derr.msg);
+		else if (strstr(err.msg, "disk full") != NULL)
+			msg = irc_xstrdup("Disk full: the note is kept as a "
+			    "draft; free some space, then press Enter.");
+		else
+			msg = irc_xasprintf("Not saved, kept as a draft: %s",
+			    err.msg);
 		case_message(cs, true, msg);
 		free(msg);
 		free(text);
