@@ -1,7 +1,8 @@
 /*
  * case_keys.c: what the case view opens from its record keys: the record
- * pane of each phase, observables and assets, the skip prompt, the close
- * prompt, and the notification deadline shown in its status bar.
+ * pane of each phase, observables and assets, the skip prompt, the
+ * approval prompt, the close prompt, and the notification deadline shown
+ * in its status bar.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,10 +60,26 @@ static enum irc_status case_close_submit(struct tui *t, int64_t case_id,
 	return st;
 }
 
+/* Records the approval; core rejects a step that does not await one. */
+static enum irc_status case_approve_submit(struct tui *t, int64_t case_id,
+    int64_t number, const char *text, struct irc_error *err)
+{
+	return irc_case_step_approve(t->db, case_id, (int)number, &t->actor,
+	    err);
+}
+
+void case_keys_phase(struct tui *t, int64_t case_id, enum irc_phase phase)
+{
+	/* The panes of the six phases come first in case_panes, in order. */
+	struct rec_open o = { case_id, case_panes[phase].kind };
+
+	tui_push(t, &screen_records_ops, &o);
+}
+
 bool case_keys_records(struct tui *t, int64_t case_id, int seq,
     enum tui_action action)
 {
-	static char question[64];
+	static char question[96];
 	struct tui_prompt p = { NULL, NULL, case_id, seq, NULL };
 	struct rec_open o = { case_id, NULL };
 
@@ -80,6 +97,17 @@ bool case_keys_records(struct tui *t, int64_t case_id, int seq,
 		p.title = "Skip a step";
 		p.question = question;
 		p.submit = case_skip_submit;
+		tui_push(t, &screen_prompt_ops, &p);
+		return true;
+	}
+	if (action == TUI_ACT_STEP_APPROVE) {
+		if (seq <= 0)
+			return true;
+		snprintf(question, sizeof(question), "Approve step %d? Enter "
+		    "approves, Esc cancels ", seq);
+		p.title = "Approve a step";
+		p.question = question;
+		p.submit = case_approve_submit;
 		tui_push(t, &screen_prompt_ops, &p);
 		return true;
 	}

@@ -73,6 +73,9 @@ enum tui_action {
 	TUI_ACT_REPLAY,
 	TUI_ACT_PAUSE,
 	TUI_ACT_DRILL,
+	TUI_ACT_STEP_APPROVE,
+	TUI_ACT_REC_DONE,
+	TUI_ACT_REC_NOTIFY,
 };
 
 /* Returns the action bound to key in ctx, or TUI_ACT_NONE. */

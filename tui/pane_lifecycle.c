@@ -26,11 +26,16 @@ static const char *str(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
-/* Formats a stored time (integer microseconds) as local time, or "-". */
+/*
+ * Formats a stored time (integer microseconds) as local time, returns an
+ * RFC 3339 string as it is, or "-".
+ */
 static const char *when(json_t *o, const char *key, char *buf, size_t size)
 {
 	json_t *v = json_object_get(o, key);
 
+	if (json_is_string(v))
+		return json_string_value(v);
 	if (!json_is_integer(v))
 		return "-";
 	return irc_time_local(json_integer_value(v), buf, size);
@@ -186,14 +191,23 @@ static enum irc_status assess_load(struct tui *t, int64_t case_id,
 		rec_add(out, TUI_ROLE_NORMAL, 0, "  %s  %s by %s: %s",
 		    when(r, "decided_at", buf, sizeof(buf)), str(r, "verdict"),
 		    str(r, "decided_by"), str(r, "reason"));
+	/* A clock line's id is its position + 1 in irc_clock_list() order. */
 	json_array_foreach(json_object_get(o, "clocks"), i, r) {
 		json_t *dl = json_object_get(r, "deadline");
+		const char *deadline = json_is_string(dl) ?
+		    json_string_value(dl) : when(r, "deadline", buf, sizeof(buf));
 
+		if (strcmp(str(r, "state"), "notified") == 0) {
+			rec_add(out, TUI_ROLE_DONE, (int64_t)i + 1, "  clock %s: "
+			    "deadline %s, notified %s to %s %s", str(r, "rule"),
+			    deadline, str(r, "notified_at"), str(r, "notified_to"),
+			    str(r, "ref"));
+			continue;
+		}
 		irc_duration(json_integer_value(json_object_get(r,
 		    "time_left_us")), left, sizeof(left));
-		rec_add(out, TUI_ROLE_DIM, 0, "  clock %s: deadline %s, %s %s",
-		    str(r, "rule"), json_is_string(dl) ? json_string_value(dl) :
-		    when(r, "deadline", buf, sizeof(buf)), left, "left");
+		rec_add(out, TUI_ROLE_DIM, (int64_t)i + 1, "  clock %s: deadline "
+		    "%s, %s left", str(r, "rule"), deadline, left);
 	}
 	json_decref(o);
 	return IRC_OK;
@@ -237,20 +251,51 @@ static enum irc_status assess_submit(struct tui *t, int64_t case_id,
 	return st;
 }
 
+/* Stops the selected clock (id from assess_load) with a notification. */
+static enum irc_status assess_submit_notify(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	struct irc_clock *list = NULL;
+	struct irc_when at;
+	size_t n = 0;
+	enum irc_status st;
+
+	if ((st = answer_time(values[2], &at, err)) != IRC_OK ||
+	    (st = irc_clock_list(t->db, case_id, false, &list, &n, err)) !=
+	    IRC_OK)
+		return st;
+	if (id < 1 || (size_t)id > n)
+		st = irc_fail(err, IRC_ERR_INVALID, "select a clock line first "
+		    "(j, k)");
+	else
+		st = irc_clock_notify(t->db, case_id, list[id - 1].rule,
+		    values[0], *values[1] ? values[1] : NULL, at, &t->actor,
+		    err);
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Clock %s stopped: %s notified.",
+		    list[id - 1].rule, values[0]);
+	irc_clocks_free(list, n);
+	return st;
+}
+
 static const struct rec_form assess_forms[] = {
 	{ TUI_ACT_REC_ADD, { "Verdict (incident, event, not-incident): ",
 	    "Reason: ", "Severity 1-4 (empty to keep): ",
 	    "Category (empty to keep): ", "Aware since (empty to keep, or "
 	    "2026-03-29 15:05): ", "TLP (empty to keep): ", NULL }, false,
 	    assess_submit },
+	{ TUI_ACT_REC_NOTIFY, { "Notified whom: ", "Reference (optional): ",
+	    "Sent (empty for now, or 2026-03-29 15:05): ", NULL }, true,
+	    assess_submit_notify },
 };
 
 const struct rec_kind pane_assess = {
 	.title = "Assess: the decision (A.16.1.4, 5.25)",
-	.hint = "a record the decision  ? keys  q back",
+	.hint = "a record the decision  n notify (selected clock)  ? keys  q back",
 	.load = assess_load,
 	.forms = assess_forms,
-	.nforms = 1,
+	.nforms = sizeof(assess_forms) / sizeof(assess_forms[0]),
 };
 
 static enum irc_status respond_load(struct tui *t, int64_t case_id,
@@ -330,7 +375,9 @@ static enum irc_status learn_load(struct tui *t, int64_t case_id,
 	rec_add(out, TUI_ROLE_HEADING, 0, "Follow-ups");
 	json_array_foreach(json_object_get(o, "followups"), i, r)
 		rec_add(out, strcmp(str(r, "state"), "done") == 0 ?
-		    TUI_ROLE_DONE : TUI_ROLE_NORMAL, 0, "  %lld %s due %s, %s: %s",
+		    TUI_ROLE_DONE : TUI_ROLE_NORMAL,
+		    json_integer_value(json_object_get(r, "id")),
+		    "  %lld %s due %s, %s: %s",
 		    (long long)json_integer_value(json_object_get(r, "id")),
 		    str(r, "state"), str(r, "due"), str(r, "owner"),
 		    str(r, "text"));
@@ -376,6 +423,18 @@ static enum irc_status learn_submit_waive(struct tui *t, int64_t case_id,
 	return st;
 }
 
+static enum irc_status learn_submit_done(struct tui *t, int64_t case_id,
+    int64_t id, char **values, char *done, size_t done_size,
+    struct irc_error *err)
+{
+	enum irc_status st = irc_followup_done(t->db, id,
+	    *values[0] ? values[0] : NULL, &t->actor, err);
+
+	if (st == IRC_OK)
+		snprintf(done, done_size, "Follow-up %" PRId64 " done.", id);
+	return st;
+}
+
 static const struct rec_form learn_forms[] = {
 	{ TUI_ACT_REC_ADD, { "Kind (root_cause, went_well, went_badly): ",
 	    "Lesson: ", NULL }, false, learn_submit_lesson },
@@ -383,11 +442,13 @@ static const struct rec_form learn_forms[] = {
 	    "Corrective action: ", NULL }, false, learn_submit_followup },
 	{ TUI_ACT_REC_WAIVE, { "Reason to waive the lessons: ", NULL }, false,
 	    learn_submit_waive },
+	{ TUI_ACT_REC_DONE, { "Done; note (optional): ", NULL }, true,
+	    learn_submit_done },
 };
 
 const struct rec_kind pane_learn = {
 	.title = "Learn: lessons and follow-ups (A.16.1.6, 5.27)",
-	.hint = "a lesson  f follow-up  w waive  ? keys  q back",
+	.hint = "a lesson  f follow-up  d done (selected)  w waive  ? keys  q back",
 	.load = learn_load,
 	.forms = learn_forms,
 	.nforms = sizeof(learn_forms) / sizeof(learn_forms[0]),

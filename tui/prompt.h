@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "keys.h"
+#include "model.h"
 #include "screen.h"
 
 struct tui_prompt {
@@ -25,10 +26,14 @@ extern const struct screen_ops screen_prompt_ops;
 
 /*
  * Handles the case-view keys that open a record pane, skip step seq with
- * a reason or close the case.  Returns false when action is none of them.
+ * a reason, approve step seq for another responder or close the case.
+ * Returns false when action is none of them.
  */
 bool case_keys_records(struct tui *t, int64_t case_id, int seq,
     enum tui_action action);
+
+/* Opens the record pane of phase, as its key 1-6 does. */
+void case_keys_phase(struct tui *t, int64_t case_id, enum irc_phase phase);
 
 /*
  * Formats the nearest running notification deadline of a case into buf

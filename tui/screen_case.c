@@ -21,7 +21,6 @@
 
 #include <jansson.h>
 
-#include "bgsync.h"
 #include "case.h"
 #include "case_view.h"
 #include "drill.h"
@@ -56,6 +55,7 @@ struct case_screen {
 	struct case_row *rows;
 	size_t nrows;
 	size_t sel;		/* index into c->steps of the selected step */
+	int heading;		/* 1 + the phase whose heading row is selected, 0 for a step */
 	size_t rows_top;	/* first steps pane row shown */
 	struct tui_doc body;	/* the selected step, rendered */
 	bool body_valid;
@@ -409,6 +409,8 @@ static void case_close(struct tui *t, struct screen *s)
 
 static struct irc_step *case_selected(struct case_screen *cs)
 {
+	if (cs->heading > 0)
+		return NULL;
 	return cs->c->nsteps > 0 ? &cs->c->steps[cs->sel] : NULL;
 }
 
@@ -444,6 +446,16 @@ static void case_body_build(struct case_screen *cs, int cols)
 	tui_doc_free(&cs->body);
 	cs->body_valid = true;
 	cs->body_cols = cols;
+	if (cs->heading > 0) {
+		meta = irc_xasprintf("%s (ISO 27001:2013 %s, 27001:2022 %s): "
+		    "press Enter to open its records.",
+		    irc_phase_name(cs->heading - 1),
+		    irc_phase_iso2013(cs->heading - 1),
+		    irc_phase_iso2022(cs->heading - 1));
+		case_doc_text(&cs->body, meta, cols, TUI_ROLE_DIM);
+		free(meta);
+		return;
+	}
 	if (st == NULL) {
 		case_doc_text(&cs->body, "This case has no steps.", cols,
 		    TUI_ROLE_DIM);
@@ -470,6 +482,15 @@ static void case_body_build(struct case_screen *cs, int cols)
 	free(md.lines);
 }
 
+/* Returns true when row is the selected heading or step. */
+static bool case_row_selected(const struct case_screen *cs,
+    const struct case_row *row)
+{
+	if (row->step < 0)
+		return cs->heading == (int)row->phase + 1;
+	return cs->heading == 0 && (size_t)row->step == cs->sel;
+}
+
 static void case_draw_steps(struct case_screen *cs, const struct case_layout *l)
 {
 	size_t sel_row = 0;
@@ -482,7 +503,7 @@ static void case_draw_steps(struct case_screen *cs, const struct case_layout *l)
 			done[cs->c->steps[i].phase]++;
 	}
 	for (size_t r = 0; r < cs->nrows; r++)
-		if (cs->rows[r].step == (long)cs->sel)
+		if (case_row_selected(cs, &cs->rows[r]))
 			sel_row = r;
 	/* Keep the selected step in view, with its phase heading when it fits. */
 	if (sel_row < cs->rows_top + 1)
@@ -500,15 +521,18 @@ static void case_draw_steps(struct case_screen *cs, const struct case_layout *l)
 			snprintf(text, sizeof(text), "%s %d/%d",
 			    irc_phase_name(row->phase), done[row->phase],
 			    total[row->phase]);
+			role = !case_row_selected(cs, row) ? TUI_ROLE_HEADING :
+			    cs->focus == FOCUS_STEPS ? TUI_ROLE_SELECTED :
+			    TUI_ROLE_SELECTED_DIM;
 			tui_draw_pad(l->top_y + y, 0, text, l->left_w,
-			    tui_attr(TUI_ROLE_HEADING));
+			    tui_attr(role));
 			continue;
 		}
 		st = &cs->c->steps[row->step];
 		role = st->state == IRC_STEP_ACTIVE ? TUI_ROLE_ACTIVE :
 		    irc_step_state_closed(st->state) ? TUI_ROLE_DONE :
 		    TUI_ROLE_NORMAL;
-		if ((size_t)row->step == cs->sel)
+		if (case_row_selected(cs, row))
 			role = cs->focus == FOCUS_STEPS ? TUI_ROLE_SELECTED :
 			    TUI_ROLE_SELECTED_DIM;
 		line = irc_xasprintf("%3d %s %s", st->seq,
@@ -737,7 +761,7 @@ static void case_draw_status(struct tui *t, struct case_screen *cs)
 		"Enter save  Esc cancel",
 	};
 	int done = 0, cols;
-	char since[32], right[96 + IRC_ERROR_MAX], sync[IRC_ERROR_MAX];
+	char since[32], right[96];
 	int64_t end = cs->c->closed_at ? cs->c->closed_at : irc_now_us();
 	enum tui_role clock_role;
 	char clock[64];
@@ -751,10 +775,6 @@ static void case_draw_status(struct tui *t, struct case_screen *cs)
 	snprintf(right, sizeof(right), "#%lld  %s %s  %d/%zu done",
 	    (long long)cs->c->sum.id, cs->c->closed_at ? "closed after" :
 	    "open", since, done, cs->c->nsteps);
-	/* The TheHive sync state (tui/bgsync.c) after the progress. */
-	if (tui_bgsync_status(t->db, cs->id, sync, sizeof(sync)))
-		snprintf(right + strlen(right), sizeof(right) - strlen(right),
-		    "  %s", sync);
 	/* The columns that tui_draw_status() leaves for the left text. */
 	cols = COLS - tui_text_width(right) - tui_text_width(clock) - 3;
 	if (cs->message[0])
@@ -821,21 +841,32 @@ static void case_draw(struct tui *t, struct screen *s)
 	}
 }
 
+/*
+ * Moves the selection by delta rows of the steps pane, phase headings
+ * included, so Enter on a heading can open that phase's records.
+ */
 static void case_move_step(struct case_screen *cs, long delta)
 {
-	long sel = (long)cs->sel + delta;
+	long row = 0;
 
-	if (cs->c->nsteps == 0)
+	for (size_t r = 0; r < cs->nrows; r++)
+		if (case_row_selected(cs, &cs->rows[r]))
+			row = (long)r;
+	row += delta;
+	if (row >= (long)cs->nrows)
+		row = (long)cs->nrows - 1;
+	if (row < 0)
+		row = 0;
+	if (cs->nrows == 0 || case_row_selected(cs, &cs->rows[row]))
 		return;
-	if (sel < 0)
-		sel = 0;
-	if (sel >= (long)cs->c->nsteps)
-		sel = (long)cs->c->nsteps - 1;
-	if ((size_t)sel != cs->sel) {
-		cs->sel = (size_t)sel;
-		cs->body_valid = false;
-		cs->body_top = 0;
+	if (cs->rows[row].step < 0) {
+		cs->heading = (int)cs->rows[row].phase + 1;
+	} else {
+		cs->heading = 0;
+		cs->sel = (size_t)cs->rows[row].step;
 	}
+	cs->body_valid = false;
+	cs->body_top = 0;
 }
 
 /* Moves the selection or scrolls the focused pane by delta rows. */
@@ -913,15 +944,10 @@ static void case_save_note(struct tui *t, struct case_screen *cs)
 		char *msg;
 
 		/* Keep the text safe too, in case the program ends next. */
-		if (!case_draft_save(cs, &derr))
-			msg = irc_xasprintf("%s; the draft could not be saved "
-			    "either: %s", err.msg, derr.msg);
-		else if (strstr(err.msg, "disk full") != NULL)
-			msg = irc_xstrdup("Disk full: the note is kept as a "
-			    "draft; free some space, then press Enter.");
-		else
-			msg = irc_xasprintf("Not saved, kept as a draft: %s",
-			    err.msg);
+		msg = case_draft_save(cs, &derr) ?
+		    irc_xasprintf("%s (the note is kept as a draft)", err.msg) :
+		    irc_xasprintf("%s; the draft could not be saved either: %s",
+		    err.msg, derr.msg);
 		case_message(cs, true, msg);
 		free(msg);
 		free(text);
@@ -993,6 +1019,11 @@ static void case_key(struct tui *t, struct screen *s, int key)
 			if (cs->c->nactions > 0)
 				tui_push(t, &screen_action_ops,
 				    &cs->c->actions[cs->tl_sel]);
+			break;
+		}
+		if (cs->focus == FOCUS_STEPS && cs->heading > 0) {
+			case_keys_phase(t, cs->id,
+			    (enum irc_phase)(cs->heading - 1));
 			break;
 		}
 		cs->focus = cs->focus == FOCUS_STEPS ? FOCUS_BODY : FOCUS_STEPS;
