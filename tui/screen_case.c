@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "bgsync.h"
 #include "case.h"
 #include "case_view.h"
 #include "drill.h"
@@ -761,7 +762,7 @@ static void case_draw_status(struct tui *t, struct case_screen *cs)
 		"Enter save  Esc cancel",
 	};
 	int done = 0, cols;
-	char since[32], right[96];
+	char since[32], right[96 + IRC_ERROR_MAX], sync[IRC_ERROR_MAX];
 	int64_t end = cs->c->closed_at ? cs->c->closed_at : irc_now_us();
 	enum tui_role clock_role;
 	char clock[64];
@@ -775,6 +776,10 @@ static void case_draw_status(struct tui *t, struct case_screen *cs)
 	snprintf(right, sizeof(right), "#%lld  %s %s  %d/%zu done",
 	    (long long)cs->c->sum.id, cs->c->closed_at ? "closed after" :
 	    "open", since, done, cs->c->nsteps);
+	/* The TheHive sync state (tui/bgsync.c) after the progress. */
+	if (tui_bgsync_status(t->db, cs->id, sync, sizeof(sync)))
+		snprintf(right + strlen(right), sizeof(right) - strlen(right),
+		    "  %s", sync);
 	/* The columns that tui_draw_status() leaves for the left text. */
 	cols = COLS - tui_text_width(right) - tui_text_width(clock) - 3;
 	if (cs->message[0])
@@ -944,10 +949,15 @@ static void case_save_note(struct tui *t, struct case_screen *cs)
 		char *msg;
 
 		/* Keep the text safe too, in case the program ends next. */
-		msg = case_draft_save(cs, &derr) ?
-		    irc_xasprintf("%s (the note is kept as a draft)", err.msg) :
-		    irc_xasprintf("%s; the draft could not be saved either: %s",
-		    err.msg, derr.msg);
+		if (!case_draft_save(cs, &derr))
+			msg = irc_xasprintf("%s; the draft could not be saved "
+			    "either: %s", err.msg, derr.msg);
+		else if (strstr(err.msg, "disk full") != NULL)
+			msg = irc_xstrdup("Disk full: the note is kept as a "
+			    "draft; free some space, then press Enter.");
+		else
+			msg = irc_xasprintf("Not saved, kept as a draft: %s",
+			    err.msg);
 		case_message(cs, true, msg);
 		free(msg);
 		free(text);
