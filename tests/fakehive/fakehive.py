@@ -26,11 +26,13 @@ Test hooks (no authentication, never part of TheHive):
 """
 
 import argparse
+import http.client
 import json
 import re
 import sys
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
@@ -711,6 +713,35 @@ class Hive:
         return True
 
 
+class FastHeaders(dict):
+    """Request headers by lower-case name; get() ignores case."""
+
+    def get(self, name, default=None):
+        return dict.get(self, name.lower(), default)
+
+    def __getitem__(self, name):
+        return dict.get(self, name.lower())
+
+
+def fast_parse_headers(fp, _class=None):
+    """Reads header lines up to the blank line, as http.client.parse_headers
+    does, without the email parser: that parser was about half of the
+    fake's CPU time per request (cProfile, 2,000 task logs)."""
+    headers = FastHeaders()
+    for _ in range(101):
+        line = fp.readline(65537)
+        if len(line) > 65536:
+            raise http.client.LineTooLong("header line")
+        if line in (b"\r\n", b"\n", b""):
+            return headers
+        name, _, value = line.decode("iso-8859-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    raise http.client.HTTPException("got more than 100 headers")
+
+
+# http.server reads request headers through this name.
+http.client.parse_headers = fast_parse_headers
+
 ROUTES = [
     ("GET", r"/api/v1/status/public", "status_public"),
     ("GET", r"/api/v1/status", "status"),
@@ -729,11 +760,15 @@ ROUTES = [
 ]
 
 
+ROUTES_COMPILED = [(m, re.compile(p), name) for m, p, name in ROUTES]
+DATE_CACHE = [0, ""]
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakehive"
-    # The headers and the body go out in two writes; without TCP_NODELAY
-    # the second waits for the client's delayed ACK (40 ms on Linux).
+    # Without TCP_NODELAY a small answer can wait for the client's delayed
+    # ACK (40 ms on Linux).
     disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
@@ -756,6 +791,13 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
+    def date_time_string(self, timestamp=None):
+        """The Date header, formatted once per second."""
+        now = int(time.time())
+        if DATE_CACHE[0] != now:
+            DATE_CACHE[:] = [now, formatdate(now, usegmt=True)]
+        return DATE_CACHE[1]
+
     def send(self, status, body, content_type="application/json",
              extra_headers=None):
         if body is None:
@@ -764,15 +806,19 @@ class Handler(BaseHTTPRequestHandler):
             data = body.encode() if isinstance(body, str) else body
         else:
             data = json.dumps(body).encode()
-        self.send_response(status)
+        if self.server.args.verbose:
+            self.log_request(status)
+        # One write for the status line, the headers and the body.
+        head = ["HTTP/1.1 %d %s" % (status, self.responses.get(
+            status, ("",))[0]), "Server: fakehive",
+            "Date: " + self.date_time_string()]
         if data or status != 204:
-            self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
+            head.append("Content-Type: " + content_type)
+        head.append("Content-Length: %d" % len(data))
         for k, v in (extra_headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if data:
-            self.wfile.write(data)
+            head.append("%s: %s" % (k, v))
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode(
+            "latin-1") + data)
 
     def drop(self):
         """Closes the connection without an answer (curl: empty reply)."""
@@ -872,10 +918,10 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self, method, path, raw):
         hive = self.server.hive
         try:
-            for m, pattern, name in ROUTES:
+            for m, pattern, name in ROUTES_COMPILED:
                 if m != method:
                     continue
-                mo = re.fullmatch(pattern, path)
+                mo = pattern.fullmatch(path)
                 if mo:
                     break
             else:
