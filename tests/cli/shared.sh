@@ -41,7 +41,8 @@ else
 	"$IRCASE" init --shared "$pub/team" --group 60100 >/dev/null
 	chown 60001 "$pub/team/ircase.db"
 	as() { u=$1; shift; setpriv --reuid "$u" --regid "$u" --groups 60100 \
-	    --inh-caps=-all env IRCASE_DB="$pub/team/ircase.db" \
+	    --inh-caps=-all env IRCASE_DB="$pub/team/ircase.db" HOME="$pub" \
+	    XDG_CONFIG_HOME="$pub/config" XDG_STATE_HOME="$pub/state" \
 	    IRCASE_SYSLOG_FACILITY=off "$IRCASE" "$@"; }
 	as 60001 new --playbook "$IRCASE_TOP/playbooks/phishing.md" --title "Shared" >/dev/null 2>"$T/err"
 	check "first user opens a case" "" "$(cat "$T/err")"
