@@ -108,9 +108,10 @@ build/bench/bench_%: tests/bench/bench_%.c $(REL)/libircase.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS)
 
 bench: build/bench/bench_append build/bench/bench_export \
-    build/bench/bench_playbook $(PROG)
+    build/bench/bench_playbook build/bench/bench_evidence $(PROG)
 	build/bench/bench_append 500 build/bench
 	build/bench/bench_export ./$(PROG) build/bench 1000000 5
+	build/bench/bench_evidence ./$(PROG) build/bench 1024 3
 	build/bench/bench_playbook $${IRCASE_SHARED:-../shared}/playbooks-real 50
 
 # The sync benchmark takes minutes (10,000 requests with 2 ms added each).
