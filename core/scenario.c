@@ -139,8 +139,19 @@ yaml_line(const struct sc_yaml *y, const yaml_mark_t *mark)
 static bool
 yaml_next(struct sc_yaml *y, yaml_event_t *event)
 {
-	if (yaml_parser_parse(&y->parser, event))
-		return true;
+	if (yaml_parser_parse(&y->parser, event)) {
+		/*
+		 * After the end of the stream libyaml keeps returning
+		 * YAML_NO_EVENT; a reader still inside a value would loop.
+		 */
+		if (event->type != YAML_NO_EVENT)
+			return true;
+		sc_diag(y->sc, yaml_line(y, &y->parser.mark), true,
+		    "front matter ends inside a value; fix the YAML between "
+		    "the two '---' lines");
+		y->failed = true;
+		return false;
+	}
 	sc_diag(y->sc, yaml_line(y, &y->parser.problem_mark), true,
 	    "front matter: %s; fix the YAML between the two '---' lines",
 	    y->parser.problem != NULL ? y->parser.problem : "invalid YAML");

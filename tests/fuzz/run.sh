@@ -34,6 +34,7 @@ fuzz_csv)
 	;;
 fuzz_scenario)
 	cp "$top"/playbooks/scenarios/*.md "$tmp/corpus/" 2>/dev/null
+	cp "$top"/tests/data/scenarios/crashes/* "$tmp/corpus/" 2>/dev/null
 	;;
 *)
 	if [ -n "${IRCASE_SHARED:-}" ] && [ -d "$IRCASE_SHARED/playbooks-real" ]; then

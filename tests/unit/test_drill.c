@@ -174,6 +174,34 @@ parse_bad_bytes(void **state)
 	assert_non_null(strstr(err.msg, "invalid UTF-8"));
 }
 
+/*
+ * A front matter whose value is still open at the end of the stream once
+ * made the parser loop for ever (found by fuzz_scenario); it must end
+ * with an error diagnostic.
+ */
+static void
+parse_yaml_open_at_end(void **state)
+{
+	const char *rel = "tests/data/scenarios/crashes/yaml-ends-inside-value.md";
+	const char *top = getenv("IRCASE_TOP");
+	struct irc_scenario *sc = NULL;
+	struct irc_error err;
+	char path[4096], text[8192];
+	size_t len;
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/%s", top != NULL ? top : ".", rel);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	len = fread(text, 1, sizeof text, fp);
+	fclose(fp);
+	if (irc_scenario_parse("hang.md", text, len, &sc, &err) == IRC_OK) {
+		assert_true(sc->nerrors > 0);
+		irc_scenario_free(sc);
+	}
+}
+
 /* Starts a drill of the fixture playbook at speed 60 at 10:00:00Z. */
 static int64_t
 drill_start(struct case_fixture *f, struct irc_scenario *sc)
@@ -355,6 +383,7 @@ main(void)
 		cmocka_unit_test(parse_errors),
 		cmocka_unit_test(parse_no_front_matter),
 		cmocka_unit_test(parse_bad_bytes),
+		cmocka_unit_test(parse_yaml_open_at_end),
 		cmocka_unit_test_setup_teardown(drill_kind_and_outbox,
 		    case_fixture_setup, case_fixture_teardown),
 		cmocka_unit_test_setup_teardown(drill_tick_in_order,
