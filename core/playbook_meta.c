@@ -57,6 +57,11 @@ meta_next(struct meta *m, yaml_event_t *event)
 {
 	if (!yaml_parser_parse(&m->parser, event))
 		return meta_syntax_error(m);
+	/* After the end of the stream libyaml returns YAML_NO_EVENT for ever. */
+	if (event->type == YAML_NO_EVENT)
+		return irc_fail(m->err, IRC_ERR_PLAYBOOK, "%s:%d: front matter "
+		    "ends inside a value; fix the YAML between the two '---' "
+		    "lines", m->name, meta_line(m, &m->parser.mark));
 	return IRC_OK;
 }
 
