@@ -15,8 +15,10 @@
 
 #include "case.h"
 #include "cli.h"
+#include "config.h"
 #include "mem.h"
 #include "paths.h"
+#include "playbook.h"
 #include "sanitize.h"
 
 bool
@@ -331,4 +333,24 @@ cli_print_clean(FILE *out, const char *text, int flags)
 
 	fputs(clean, out);
 	free(clean);
+}
+
+void
+cli_playbook_limits(struct irc_pb_limits *limits)
+{
+	struct irc_config *cfg = NULL;
+	struct irc_error err;
+
+	if (limits->max_size != 0)
+		return;
+	irc_error_clear(&err);
+	if (irc_config_load(NULL, &cfg, &err) != IRC_OK) {
+		cli_print_clean(stderr, "ircase: warning: ", 0);
+		cli_print_clean(stderr, err.msg, 0);
+		fprintf(stderr, "; playbooks are read up to the default %u "
+		    "bytes\n", IRC_PLAYBOOK_MAX_SIZE);
+		return;
+	}
+	limits->max_size = irc_config_playbook_max_size(cfg);
+	irc_config_free(cfg);
 }

@@ -17,6 +17,8 @@
 #include "db.h"
 #include "status.h"
 
+struct irc_pb_limits;
+
 /* Exit statuses, as documented under EXIT STATUS in ircase(1). */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
@@ -173,6 +175,13 @@ bool cli_parse_period(const struct cli_ctx *ctx, const char *from,
 
 /* Prints text to out through irc_sanitize_str() with the given flags. */
 void cli_print_clean(FILE *out, const char *text, int flags);
+
+/*
+ * Sets limits->max_size to playbooks.max_size of config.yaml, or to the
+ * default, unless it is set already (by --max-size).  A configuration
+ * that cannot be read is a warning on stderr, and the default stays.
+ */
+void cli_playbook_limits(struct irc_pb_limits *limits);
 
 /*
  * Returns the display width of text once sanitised, by wcwidth() under the

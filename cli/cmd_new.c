@@ -87,16 +87,18 @@ enum irc_status
 cli_playbook_open(const char *arg, struct irc_playbook **out,
     struct irc_error *err)
 {
+	struct irc_pb_limits limits = { 0, 0, 0 };
 	struct stat st;
 	char *found = NULL;
 	enum irc_status rc;
 
+	cli_playbook_limits(&limits);
 	if (stat(arg, &st) != 0 && strchr(arg, '/') == NULL) {
 		found = playbook_search(arg);
 		if (found == NULL)
 			return playbook_not_found(arg, err);
 	}
-	rc = irc_playbook_load(found != NULL ? found : arg, NULL, out, err);
+	rc = irc_playbook_load(found != NULL ? found : arg, &limits, out, err);
 	free(found);
 	return rc;
 }

@@ -30,7 +30,8 @@ static const char playbook_options[] =
     "                           a TheHive case template from a playbook\n"
     "\n"
     "Options:\n"
-    "  --max-size BYTES  largest playbook read (default 4194304, 4 MiB)\n"
+    "  --max-size BYTES  largest playbook read (default: playbooks.max_size\n"
+    "                    of config.yaml, else 4194304, 4 MiB)\n"
     "  --part N          in a file holding several playbooks, load the\n"
     "                    Nth (default 1)\n"
     "  --json            show: print JSON\n"
@@ -102,7 +103,7 @@ print_clean(const char *text)
 
 /* "ircase playbook list" */
 static int
-playbook_list(void)
+playbook_list(const struct pb_opts *o)
 {
 	struct irc_error err;
 	char **paths = NULL;
@@ -122,7 +123,7 @@ playbook_list(void)
 		size_t ndiags = 0, warnings = 0, errors = 0;
 
 		print_clean(paths[i]);
-		if (irc_playbook_load(paths[i], NULL, &pb, &err) != IRC_OK) {
+		if (irc_playbook_load(paths[i], &o->limits, &pb, &err) != IRC_OK) {
 			fputs("\n  error: ", stdout);
 			print_clean(err.msg);
 			fputs("\n", stdout);
@@ -510,6 +511,7 @@ cmd_playbook(struct cli_ctx *ctx, int argc, char **argv)
 	cli_getopt_reset();
 	if ((rc = opts_parse(ctx, argc, argv, &o)) >= 0)
 		return rc;
+	cli_playbook_limits(&o.limits);
 	if (optind >= argc)
 		return cli_usage_error(ctx, "no subcommand given; use list, "
 		    "show, lint, import-thehive or export-thehive");
@@ -521,7 +523,7 @@ cmd_playbook(struct cli_ctx *ctx, int argc, char **argv)
 		if (nargs > 0)
 			return cli_usage_error(ctx, "list takes no file names; "
 			    "it reads the search path");
-		return playbook_list();
+		return playbook_list(&o);
 	}
 	if (strcmp(sub, "show") == 0 || strcmp(sub, "import-thehive") == 0 ||
 	    strcmp(sub, "export-thehive") == 0) {

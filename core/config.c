@@ -18,6 +18,7 @@
 #include "action.h"
 #include "config.h"
 #include "mem.h"
+#include "playbook.h"
 
 struct loader {
 	const char *name;
@@ -357,6 +358,59 @@ load_syslog(struct loader *l, yaml_node_t *node)
 	return st;
 }
 
+/*
+ * Parses a size: bytes, or a number followed by KiB, MiB or GiB, with
+ * optional space between.  Returns false for anything else, for 0 and for
+ * more than IRC_CONFIG_PLAYBOOK_SIZE_MAX.
+ */
+static bool
+size_parse(const char *text, size_t *out)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long factor;
+	} units[] = {
+		{ "", 1 }, { "B", 1 }, { "KiB", 1024 }, { "MiB", 1024 * 1024 },
+		{ "GiB", 1024 * 1024 * 1024 },
+	};
+	unsigned long long n;
+	char *end;
+
+	if (*text < '0' || *text > '9')
+		return false;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	if (errno != 0)
+		return false;
+	end += strspn(end, " ");
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (n == 0 || n > IRC_CONFIG_PLAYBOOK_SIZE_MAX / units[i].factor)
+			return false;
+		*out = (size_t)(n * units[i].factor);
+		return true;
+	}
+	return false;
+}
+
+/* Reads playbooks.max_size, the largest playbook file that is read. */
+static enum irc_status
+load_playbooks(struct loader *l, yaml_node_t *node)
+{
+	char *text = NULL;
+	enum irc_status st;
+
+	st = load_single_key(l, node, "playbooks", "max_size", &text);
+	if (st == IRC_OK && text != NULL &&
+	    !size_parse(text, &l->cfg->playbook_max_size))
+		st = load_fail(l, node, "invalid playbooks.max_size '%s'; give "
+		    "bytes or a size such as 512KiB or 8MiB, from 1 byte to "
+		    "1GiB", text);
+	free(text);
+	return st;
+}
+
 /* Calls load_item on every entry of a list section. */
 static enum irc_status
 load_list(struct loader *l, yaml_node_t *v, const char *section,
@@ -407,6 +461,8 @@ load_root(struct loader *l, yaml_node_t *root)
 		else if (strcmp(key, "signing") == 0)
 			st = load_single_key(l, v, "signing", "allowed_signers",
 			    &l->cfg->allowed_signers);
+		else if (strcmp(key, "playbooks") == 0)
+			st = load_playbooks(l, v);
 		else if (strcmp(key, "thehive") == 0)
 			continue;	/* read by irc_hive_config_load() */
 		else
@@ -593,4 +649,12 @@ irc_config_clock_find(const struct irc_config *cfg, const char *name)
 		if (strcmp(cfg->clocks[i].name, name) == 0)
 			return &cfg->clocks[i];
 	return NULL;
+}
+
+size_t
+irc_config_playbook_max_size(const struct irc_config *cfg)
+{
+	if (cfg == NULL || cfg->playbook_max_size == 0)
+		return IRC_PLAYBOOK_MAX_SIZE;
+	return cfg->playbook_max_size;
 }

@@ -5,8 +5,9 @@
  * documents every section.  Sections read so far: contacts (people to
  * call during an incident), clocks (notification rules besides the
  * built-in ones), assets (the asset inventory file and its columns),
- * syslog (the facility of the action log's copy) and signing (the
- * allowed_signers file that verify checks checkpoints against).
+ * syslog (the facility of the action log's copy), signing (the
+ * allowed_signers file that verify checks checkpoints against) and
+ * playbooks (the size limit of playbook files).
  * Keys that ircase does not know are warnings, so a newer file still
  * loads; a value of the wrong type or a YAML syntax error is an error
  * naming FILE:LINE.
@@ -20,6 +21,8 @@
 
 /* Maximum size of the configuration file in bytes (1 MiB). */
 #define IRC_CONFIG_MAX_SIZE (1024 * 1024)
+/* Largest value of playbooks.max_size: 1 GiB. */
+#define IRC_CONFIG_PLAYBOOK_SIZE_MAX (1024ull * 1024 * 1024)
 /* Maximum hours of a custom clock rule: one year. */
 #define IRC_CONFIG_CLOCK_MAX_HOURS 8760
 
@@ -64,6 +67,7 @@ struct irc_config {
 	struct irc_config_assets assets;
 	char *syslog_facility;	/* syslog.facility, NULL when unset */
 	char *allowed_signers;	/* signing.allowed_signers, NULL when unset */
+	size_t playbook_max_size;	/* playbooks.max_size in bytes, 0 when unset */
 	char **warnings;	/* "FILE:LINE: message" for unknown keys */
 	size_t nwarnings;
 };
@@ -91,6 +95,12 @@ enum irc_status irc_config_parse(const char *name, const char *text,
     size_t len, struct irc_config **out, struct irc_error *err);
 
 void irc_config_free(struct irc_config *cfg);
+
+/*
+ * Returns the largest playbook file to read, in bytes: playbooks.max_size
+ * of cfg, or IRC_PLAYBOOK_MAX_SIZE when it is unset or cfg is NULL.
+ */
+size_t irc_config_playbook_max_size(const struct irc_config *cfg);
 
 /* Returns the rule named name in cfg->clocks, or NULL. */
 const struct irc_config_clock *irc_config_clock_find(

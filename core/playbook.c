@@ -265,7 +265,8 @@ irc_playbook_parse(const char *name, const char *text, size_t len,
 	if (len > max) {
 		return irc_fail(err, IRC_ERR_TOO_LARGE, "%s: %zu bytes is over "
 		    "the %zu-byte limit for a playbook; split it into smaller "
-		    "files", name, len, max);
+		    "files or raise playbooks.max_size in config.yaml", name,
+		    len, max);
 	}
 
 	pb = irc_xcalloc(1, sizeof *pb);
@@ -339,7 +340,8 @@ read_all(int fd, const char *path, size_t size, size_t max, char **out,
 		free(buf);
 		return irc_fail(err, IRC_ERR_TOO_LARGE, "%s: %zu bytes is over "
 		    "the %zu-byte limit for a playbook; split it into smaller "
-		    "files", path, len, max);
+		    "files or raise playbooks.max_size in config.yaml", path,
+		    len, max);
 	}
 	*out = buf;
 	*out_len = len;
@@ -394,7 +396,8 @@ irc_playbook_load(const char *path, const struct irc_pb_limits *limits,
 	if ((unsigned long long)st.st_size > max) {
 		status = irc_fail(err, IRC_ERR_TOO_LARGE, "%s: %lld bytes is "
 		    "over the %zu-byte limit for a playbook; split it into "
-		    "smaller files", path, (long long)st.st_size, max);
+		    "smaller files or raise playbooks.max_size in config.yaml",
+		    path, (long long)st.st_size, max);
 		goto out;
 	}
 	status = read_all(fd, path, (size_t)st.st_size, max, &buf, &len, err);

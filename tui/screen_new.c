@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "config.h"
 #include "drill.h"
 #include "input.h"
 #include "keys.h"
@@ -64,6 +65,8 @@ static void new_message(struct new_screen *ns, bool error, const char *text)
 static bool new_open(struct tui *t, struct screen *s, const void *arg)
 {
 	struct new_screen *ns;
+	struct irc_pb_limits limits = { 0, 0, 0 };
+	struct irc_config *cfg = NULL;
 	struct irc_error err;
 	char **paths;
 	size_t count;
@@ -84,8 +87,14 @@ static bool new_open(struct tui *t, struct screen *s, const void *arg)
 	ns->books = irc_xcalloc(count, sizeof(*ns->books));
 	ns->errors = irc_xcalloc(count, sizeof(*ns->errors));
 	ns->lint = irc_xcalloc(count, sizeof(*ns->lint));
+	/* A configuration that cannot be read leaves the default limit. */
+	if (irc_config_load(NULL, &cfg, &err) != IRC_OK)
+		new_message(ns, true, err.msg);
+	limits.max_size = irc_config_playbook_max_size(cfg);
+	irc_config_free(cfg);
 	for (size_t i = 0; i < count; i++) {
-		if (irc_playbook_load(paths[i], NULL, &ns->books[i], &err) != IRC_OK)
+		if (irc_playbook_load(paths[i], &limits, &ns->books[i], &err) !=
+		    IRC_OK)
 			ns->errors[i] = irc_xstrdup(err.msg);
 		else
 			new_lint_summary(ns->books[i], ns->lint[i]);

@@ -93,4 +93,44 @@ printf '{"name": "x"}' >"$T/not-template.json"
 check "import of a non-template exits 1" 1 "$?"
 check_match "import error names the file" "not-template.json: not a TheHive case template" "$(cat "$T/err")"
 
+# playbooks.max_size in config.yaml sets the limit for playbook, new and
+# the picker; --max-size still wins over it.
+mkdir -p "$XDG_CONFIG_HOME/ircase" "$T/pbpath"
+printf 'playbooks:\n  max_size: 1KiB\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
+big="$T/pbpath/big.md"
+{
+	printf '# Respond\n\n'
+	i=0
+	while [ "$i" -lt 60 ]; do
+		printf -- '- [ ] Step number %d of a long playbook\n' "$i"
+		i=$((i + 1))
+	done
+} >"$big"
+size=$(wc -c <"$big")
+"$IRCASE" playbook show "$big" >"$T/out" 2>&1
+check "show over playbooks.max_size exits 1" 1 "$?"
+check_match "config limit error names the file and the limit" \
+    "$big: $size bytes is over the 1024-byte limit.*playbooks.max_size" "$(cat "$T/out")"
+"$IRCASE" playbook show --max-size 100000 "$big" >"$T/out" 2>&1
+check "--max-size wins over playbooks.max_size" 0 "$?"
+"$IRCASE" playbook lint "$big" >"$T/out" 2>&1
+check "lint over playbooks.max_size exits 1" 1 "$?"
+check_match "lint names the config limit" "big.md:1: error: .*1024-byte limit" "$(cat "$T/out")"
+IRCASE_PLAYBOOK_PATH="$T/pbpath" "$IRCASE" playbook list >"$T/out" 2>&1
+check_match "list shows the limit error" "error: .*big.md: .*1024-byte limit" "$(cat "$T/out")"
+"$IRCASE" new --playbook "$big" --title "Too big" >"$T/out" 2>&1
+check "new over playbooks.max_size exits 1" 1 "$?"
+check_match "new names the limit" "1024-byte limit" "$(cat "$T/out")"
+check "new over the limit opens no case" 0 \
+    "$("$IRCASE" list --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')"
+printf 'playbooks:\n  max_size: 1MiB\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
+"$IRCASE" new --playbook "$big" --title "Fits" >/dev/null 2>"$T/out"
+check "new under a raised playbooks.max_size" 0 "$?"
+printf 'playbooks:\n  max_size: 4MB\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
+"$IRCASE" playbook show "$big" >/dev/null 2>"$T/out"
+check "an invalid playbooks.max_size keeps the default" 0 "$?"
+check_match "an invalid playbooks.max_size is a warning naming the line" \
+    "warning: .*config.yaml:2: invalid playbooks.max_size '4MB'" "$(cat "$T/out")"
+rm -f "$XDG_CONFIG_HOME/ircase/config.yaml"
+
 echo "1..$_tap_n"

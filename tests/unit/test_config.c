@@ -164,6 +164,60 @@ errors_name_line(void **state)
 }
 
 static void
+playbook_size_read(void **state)
+{
+	static const struct {
+		const char *value;
+		size_t bytes;
+	} sizes[] = {
+		{ "1", 1 },
+		{ "4194304", 4194304 },
+		{ "512KiB", 512 * 1024 },
+		{ "8 MiB", 8 * 1024 * 1024 },
+		{ "1GiB", 1024 * 1024 * 1024 },
+		{ "100B", 100 },
+	};
+	struct irc_config *cfg;
+	char text[128];
+
+	cfg = parse_ok("contacts: []\n");
+	assert_int_equal(cfg->playbook_max_size, 0);
+	assert_int_equal(irc_config_playbook_max_size(cfg), 4 * 1024 * 1024);
+	irc_config_free(cfg);
+	assert_int_equal(irc_config_playbook_max_size(NULL), 4 * 1024 * 1024);
+
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		snprintf(text, sizeof text, "playbooks:\n  max_size: %s\n",
+		    sizes[i].value);
+		cfg = parse_ok(text);
+		assert_int_equal(cfg->playbook_max_size, sizes[i].bytes);
+		assert_int_equal(irc_config_playbook_max_size(cfg),
+		    sizes[i].bytes);
+		irc_config_free(cfg);
+	}
+}
+
+static void
+playbook_size_errors(void **state)
+{
+	parse_bad("playbooks:\n  max_size: 0\n",
+	    "c.yaml:2: invalid playbooks.max_size '0'");
+	parse_bad("playbooks:\n  max_size: 4MB\n",
+	    "c.yaml:2: invalid playbooks.max_size '4MB'; give bytes or a size "
+	    "such as 512KiB or 8MiB");
+	parse_bad("playbooks:\n  max_size: 2GiB\n",
+	    "invalid playbooks.max_size '2GiB'");
+	parse_bad("playbooks:\n  max_size: -1\n",
+	    "invalid playbooks.max_size '-1'");
+	parse_bad("playbooks:\n  max_size: 99999999999999999999999\n",
+	    "invalid playbooks.max_size");
+	parse_bad("playbooks:\n  max_size: [1]\n",
+	    "c.yaml:2: playbooks.max_size must be a single value");
+	parse_bad("playbooks: 4MiB\n",
+	    "c.yaml:1: playbooks must be a mapping");
+}
+
+static void
 load_missing_default(void **state)
 {
 	struct irc_config *cfg = NULL;
@@ -197,6 +251,8 @@ main(void)
 		cmocka_unit_test(unknown_keys_warn),
 		cmocka_unit_test(empty_file_is_empty_config),
 		cmocka_unit_test(errors_name_line),
+		cmocka_unit_test(playbook_size_read),
+		cmocka_unit_test(playbook_size_errors),
 		cmocka_unit_test(load_missing_default),
 	};
 
