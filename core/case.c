@@ -347,7 +347,7 @@ case_load_steps(struct irc_db *db, struct irc_case *c, struct irc_error *err)
 
 	if ((st = case_prepare(db, "SELECT id, seq, phase, ord, grp, title, body,"
 	    " state, coalesce(started_at, 0), coalesce(done_at, 0), line,"
-	    " requires_approval, approval_requested_by"
+	    " requires_approval, approval_requested_by, anchor"
 	    " FROM step WHERE case_id = ? ORDER BY seq", &stmt, err)) != IRC_OK)
 		return st;
 	sqlite3_bind_int64(stmt, 1, c->sum.id);
@@ -377,6 +377,7 @@ case_load_steps(struct irc_db *db, struct irc_case *c, struct irc_error *err)
 		s->line = sqlite3_column_int(stmt, 10);
 		s->requires_approval = sqlite3_column_int(stmt, 11) != 0;
 		s->approval_requested_by = col_dup_null(stmt, 12);
+		s->anchor = col_dup_null(stmt, 13);
 	}
 	if (rc != SQLITE_DONE)
 		st = irc_db_fail(db, err, "cannot read steps");
@@ -466,6 +467,7 @@ irc_case_free(struct irc_case *c)
 		free(c->steps[i].title);
 		free(c->steps[i].body);
 		free(c->steps[i].approval_requested_by);
+		free(c->steps[i].anchor);
 	}
 	free(c->steps);
 	irc_actions_free(c->actions, c->nactions);

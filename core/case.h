@@ -42,6 +42,8 @@ struct irc_step {
 	int64_t started_at;	/* 0 when never started */
 	int64_t done_at;	/* 0 when not closed */
 	int line;		/* source line in the playbook snapshot */
+	char *anchor;		/* slug that "#anchor" links name it by, or NULL
+				   for a case opened before anchors were stored */
 	bool requires_approval;	/* done only when a second responder confirms */
 	char *approval_requested_by;	/* login awaiting approval, or NULL */
 };

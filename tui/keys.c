@@ -43,7 +43,7 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "go to the top of the focused pane" },
 	{ TUI_CTX_CASE, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom of the focused pane" },
 	{ TUI_CTX_CASE, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "focus the step's text to scroll it, again to return; on a phase heading, open its records; in the timeline, show the action in full" },
-	{ TUI_CTX_CASE, TUI_ACT_FOCUS, { '\t' }, "Tab", "focus the next pane: steps, step text, timeline (where j/k select an action)" },
+	{ TUI_CTX_CASE, TUI_ACT_FOCUS, { '\t' }, "Tab", "focus the next pane: steps, step text, timeline (where j/k select an action); in the step text, select each #anchor link first" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_NEXT, { ' ' }, "Space", "move the selected step on: pending, active, done, then back to pending" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_DONE, { 'x' }, "x", "mark the selected step done" },
 	{ TUI_CTX_CASE, TUI_ACT_NOTE, { 'n' }, "n", "add a note about the selected step" },
@@ -58,6 +58,8 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_PANE_OBSERVABLES, { 'o' }, "o", "observables of the case; add one" },
 	{ TUI_CTX_CASE, TUI_ACT_PANE_ASSETS, { 'a' }, "a", "affected assets; add one from the inventory or typed in" },
 	{ TUI_CTX_CASE, TUI_ACT_CLOSE_CASE, { 'C' }, "C", "close the case, or list what is missing before it can close" },
+	{ TUI_CTX_CASE, TUI_ACT_FOCUS_BACK, { TUI_FKEY(KEY_BTAB) }, "Shift-Tab", "in the step text, select the previous #anchor link; before the first, focus the steps" },
+	{ TUI_CTX_CASE, TUI_ACT_REFS, { 'r' }, "r", "show the playbook's reference panes: Overview, References and other sections that are not phases; Enter on a selected #anchor link in the step text goes to its step, phase or pane" },
 	{ TUI_CTX_CASE, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_CASE, TUI_ACT_BACK, { 'q' }, "q", "return focus to the steps, or go back to the case list" },
 
@@ -110,6 +112,18 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_ACTION, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom" },
 	{ TUI_CTX_ACTION, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_ACTION, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case" },
+
+	{ TUI_CTX_REFS, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "select the previous pane, or scroll the text up" },
+	{ TUI_CTX_REFS, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "select the next pane, or scroll the text down" },
+	{ TUI_CTX_REFS, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "scroll the text up one page" },
+	{ TUI_CTX_REFS, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE), ' ' }, "PgDn, Space", "scroll the text down one page" },
+	{ TUI_CTX_REFS, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "go to the top of the text" },
+	{ TUI_CTX_REFS, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom of the text" },
+	{ TUI_CTX_REFS, TUI_ACT_FOCUS, { '\t' }, "Tab", "select the next #anchor link in the text" },
+	{ TUI_CTX_REFS, TUI_ACT_FOCUS_BACK, { TUI_FKEY(KEY_BTAB) }, "Shift-Tab", "select the previous #anchor link in the text" },
+	{ TUI_CTX_REFS, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "follow the selected link: show its pane, or go back to the case on its step or phase; with no link selected, switch between the list and the text" },
+	{ TUI_CTX_REFS, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_REFS, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "return to the list of panes, or go back to the case" },
 };
 
 static const char *const ctx_names[TUI_CTX_COUNT] = {
@@ -121,6 +135,7 @@ static const char *const ctx_names[TUI_CTX_COUNT] = {
 	[TUI_CTX_RECORDS] = "Record panes (1-6, o, a in the case view)",
 	[TUI_CTX_ACTION] = "Action detail (Enter on a timeline entry)",
 	[TUI_CTX_REPLAY] = "Replay (r in the case list, ircase replay)",
+	[TUI_CTX_REFS] = "Reference panes (r in the case view)",
 };
 
 const struct tui_key *tui_keys(size_t *count)

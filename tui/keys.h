@@ -27,6 +27,7 @@ enum tui_keyctx {
 	TUI_CTX_ACTION,
 	TUI_CTX_RECORDS,
 	TUI_CTX_REPLAY,
+	TUI_CTX_REFS,
 	TUI_CTX_COUNT
 };
 
@@ -76,6 +77,8 @@ enum tui_action {
 	TUI_ACT_STEP_APPROVE,
 	TUI_ACT_REC_DONE,
 	TUI_ACT_REC_NOTIFY,
+	TUI_ACT_REFS,
+	TUI_ACT_FOCUS_BACK,
 };
 
 /* Returns the action bound to key in ctx, or TUI_ACT_NONE. */

@@ -4,9 +4,12 @@
  * Inline content of a block (a paragraph, a heading, a table row) is first
  * collected as bytes with a role per byte, then wrapped by display columns
  * and cut back into spans of one role each.  Collecting per byte lets a
- * word that crosses a role change ("**bold**,") wrap as one word.
+ * word that crosses a role change ("**bold**,") wrap as one word.  Each
+ * byte also keeps the number of the link it belongs to, so a screen can
+ * find and highlight a link after wrapping.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +30,9 @@ struct md_ctx {
 	size_t cap;		/* allocated lines in doc */
 	char *text;		/* inline content being collected */
 	unsigned char *roles;	/* one enum tui_role per byte of text */
+	size_t *links;		/* the link number of each byte of text, or 0 */
 	size_t len, text_cap;
+	size_t link;		/* number of the link being collected, or 0 */
 	bool tight;		/* inside an item of a tight list */
 };
 
@@ -45,7 +50,7 @@ static void md_add_line(struct md_ctx *m, struct tui_line line)
 }
 
 static void md_span_add(struct tui_line *line, enum tui_role role,
-    const char *s, size_t len)
+    size_t link, const char *s, size_t len)
 {
 	if (len == 0)
 		return;
@@ -53,6 +58,7 @@ static void md_span_add(struct tui_line *line, enum tui_role role,
 	    sizeof(*line->spans));
 	line->spans[line->nspans].role = role;
 	line->spans[line->nspans].text = irc_xstrndup(s, len);
+	line->spans[line->nspans].link = link;
 	line->nspans++;
 }
 
@@ -80,9 +86,13 @@ static void md_put(struct md_ctx *m, const char *s, enum tui_role role)
 		m->text_cap = (m->len + n) * 2;
 		m->text = irc_xrealloc(m->text, m->text_cap, 1);
 		m->roles = irc_xrealloc(m->roles, m->text_cap, 1);
+		m->links = irc_xrealloc(m->links, m->text_cap,
+		    sizeof(*m->links));
 	}
 	memcpy(m->text + m->len, clean, n);
 	memset(m->roles + m->len, (int)role, n);
+	for (size_t i = 0; i < n; i++)
+		m->links[m->len + i] = m->link;
 	m->len += n;
 	free(clean);
 }
@@ -92,18 +102,23 @@ static void md_emit(struct md_ctx *m, const char *prefix, size_t from,
     size_t to)
 {
 	struct tui_line line = { NULL, 0 };
-	size_t start = from;
+	size_t start = from, link;
 
-	md_span_add(&line, TUI_ROLE_NORMAL, prefix, strlen(prefix));
+	md_span_add(&line, TUI_ROLE_NORMAL, 0, prefix, strlen(prefix));
 	for (size_t i = from; i <= to; i++) {
-		if (i == to || m->roles[i] != m->roles[start]) {
-			md_span_add(&line, (enum tui_role)m->roles[start],
+		if (i == to || m->roles[i] != m->roles[start] ||
+		    m->links[i] != m->links[start]) {
+			link = i > start ? m->links[start] : 0;
+			md_span_add(&line, (enum tui_role)m->roles[start], link,
 			    m->text + start, i - start);
+			/* A link's line is the first one that shows it. */
+			if (link > 0 && m->doc->links[link - 1].line == SIZE_MAX)
+				m->doc->links[link - 1].line = m->doc->nlines;
 			start = i;
 		}
 	}
 	if (line.nspans == 0)
-		md_span_add(&line, TUI_ROLE_NORMAL, " ", 1);
+		md_span_add(&line, TUI_ROLE_NORMAL, 0, " ", 1);
 	md_add_line(m, line);
 }
 
@@ -146,6 +161,18 @@ static void md_flush(struct md_ctx *m, const char *first, const char *rest)
 static void md_inlines(struct md_ctx *m, cmark_node *parent,
     enum tui_role role);
 
+/* Adds a link to the document and returns its number. */
+static size_t md_link_add(struct md_ctx *m, const char *url)
+{
+	struct tui_doc *doc = m->doc;
+
+	doc->links = irc_xrealloc(doc->links, doc->nlinks + 1,
+	    sizeof(*doc->links));
+	doc->links[doc->nlinks].url = irc_xstrdup(url != NULL ? url : "");
+	doc->links[doc->nlinks].line = SIZE_MAX;
+	return ++doc->nlinks;
+}
+
 /* Inline nodes keep the outer role unless they set a stronger one. */
 static void md_inline(struct md_ctx *m, cmark_node *node, enum tui_role role)
 {
@@ -178,14 +205,17 @@ static void md_inline(struct md_ctx *m, cmark_node *node, enum tui_role role)
 		return;
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE: {
-		size_t before = m->len;
+		size_t before = m->len, outer = m->link;
 
+		url = cmark_node_get_url(node);
+		/* An image inside a link stays part of that link. */
+		if (cmark_node_get_type(node) == CMARK_NODE_LINK)
+			m->link = md_link_add(m, url);
 		if (cmark_node_get_type(node) == CMARK_NODE_IMAGE)
 			md_put(m, "[image: ", role);
 		md_inlines(m, node, TUI_ROLE_LINK);
 		if (cmark_node_get_type(node) == CMARK_NODE_IMAGE)
 			md_put(m, "]", role);
-		url = cmark_node_get_url(node);
 		/* An autolink's text is its URL already; show it once. */
 		if (url != NULL && *url != '\0' &&
 		    (m->len - before != strlen(url) ||
@@ -194,6 +224,7 @@ static void md_inline(struct md_ctx *m, cmark_node *node, enum tui_role role)
 			md_put(m, url, TUI_ROLE_DIM);
 			md_put(m, ">", TUI_ROLE_DIM);
 		}
+		m->link = outer;
 		return;
 	}
 	case CMARK_NODE_FOOTNOTE_REFERENCE:
@@ -420,8 +451,7 @@ void tui_markdown_render(const char *text, int cols, struct tui_doc *doc)
 	cmark_parser *parser;
 	cmark_node *root;
 
-	doc->lines = NULL;
-	doc->nlines = 0;
+	memset(doc, 0, sizeof(*doc));
 	memset(&m, 0, sizeof(m));
 	m.doc = doc;
 	m.cols = cols < 1 ? 1 : cols;
@@ -443,6 +473,7 @@ void tui_markdown_render(const char *text, int cols, struct tui_doc *doc)
 	}
 	free(m.text);
 	free(m.roles);
+	free(m.links);
 }
 
 void tui_doc_free(struct tui_doc *doc)
@@ -453,16 +484,81 @@ void tui_doc_free(struct tui_doc *doc)
 		free(doc->lines[i].spans);
 	}
 	free(doc->lines);
-	doc->lines = NULL;
-	doc->nlines = 0;
+	for (size_t i = 0; i < doc->nlinks; i++)
+		free(doc->links[i].url);
+	free(doc->links);
+	memset(doc, 0, sizeof(*doc));
+}
+
+void tui_doc_append(struct tui_doc *dst, struct tui_doc *src)
+{
+	size_t base_line = dst->nlines, base_link = dst->nlinks;
+
+	dst->lines = irc_xrealloc(dst->lines, dst->nlines + src->nlines + 1,
+	    sizeof(*dst->lines));
+	for (size_t i = 0; i < src->nlines; i++) {
+		struct tui_line *line = &src->lines[i];
+
+		for (size_t j = 0; j < line->nspans; j++)
+			if (line->spans[j].link > 0)
+				line->spans[j].link += base_link;
+		dst->lines[dst->nlines++] = *line;
+	}
+	dst->links = irc_xrealloc(dst->links, dst->nlinks + src->nlinks + 1,
+	    sizeof(*dst->links));
+	for (size_t i = 0; i < src->nlinks; i++) {
+		dst->links[dst->nlinks] = src->links[i];
+		if (src->links[i].line != SIZE_MAX)
+			dst->links[dst->nlinks].line += base_line;
+		dst->nlinks++;
+	}
+	free(src->lines);
+	free(src->links);
+	memset(src, 0, sizeof(*src));
+}
+
+bool tui_doc_link_step(const struct tui_doc *doc, size_t *link, size_t *top,
+    int rows, bool back)
+{
+	size_t i = *link > doc->nlinks ? 0 : *link, line;
+
+	if (back && i == 0)
+		i = doc->nlinks + 1;
+	for (;;) {
+		if (back ? i <= 1 : i >= doc->nlinks)
+			return false;
+		i = back ? i - 1 : i + 1;
+		/* A link with no text on screen is skipped. */
+		if (doc->links[i - 1].url[0] == '#' &&
+		    doc->links[i - 1].line != SIZE_MAX)
+			break;
+	}
+	*link = i;
+	line = doc->links[i - 1].line;
+	if (line < *top)
+		*top = line;
+	else if (rows > 0 && line >= *top + (size_t)rows)
+		*top = line - (size_t)rows + 1;
+	return true;
+}
+
+void tui_line_draw_link(const struct tui_line *line, int y, int x, int cols,
+    size_t sel)
+{
+	int used = 0;
+
+	for (size_t i = 0; i < line->nspans && used < cols; i++) {
+		enum tui_role role = line->spans[i].role;
+
+		if (sel > 0 && line->spans[i].link == sel)
+			role = TUI_ROLE_SELECTED;
+		used += tui_draw(y, x + used, line->spans[i].text, cols - used,
+		    tui_attr(role));
+	}
+	tui_fill(y, x + used, cols - used, tui_attr(TUI_ROLE_NORMAL));
 }
 
 void tui_line_draw(const struct tui_line *line, int y, int x, int cols)
 {
-	int used = 0;
-
-	for (size_t i = 0; i < line->nspans && used < cols; i++)
-		used += tui_draw(y, x + used, line->spans[i].text, cols - used,
-		    tui_attr(line->spans[i].role));
-	tui_fill(y, x + used, cols - used, tui_attr(TUI_ROLE_NORMAL));
+	tui_line_draw_link(line, y, x, cols, 0);
 }

@@ -23,6 +23,7 @@
 
 #include "bgsync.h"
 #include "case.h"
+#include "case_playbook.h"
 #include "case_view.h"
 #include "drill.h"
 #include "draft.h"
@@ -32,6 +33,7 @@
 #include "mem.h"
 #include "presence.h"
 #include "prompt.h"
+#include "refs.h"
 #include "sanitize.h"
 #include "screen.h"
 #include "text.h"
@@ -62,6 +64,10 @@ struct case_screen {
 	bool body_valid;
 	int body_cols;
 	size_t body_top;
+	size_t link;		/* selected "#anchor" link in body, 0 for none */
+	struct irc_playbook *pb;	/* parsed from the snapshot on first use */
+	char pb_error[IRC_ERROR_MAX];	/* why pb could not be parsed, or "" */
+	char *jump;		/* an anchor the reference screen handed back */
 	size_t tl_sel;		/* index into c->actions of the selected action */
 	size_t tl_top;		/* first timeline row shown */
 	bool tl_end;		/* the selection follows the newest action */
@@ -405,6 +411,8 @@ static void case_close(struct tui *t, struct screen *s)
 	free(cs->rows);
 	tui_doc_free(&cs->body);
 	tui_input_free(&cs->note);
+	irc_playbook_free(cs->pb);
+	free(cs->jump);
 	free(cs);
 }
 
@@ -475,12 +483,9 @@ static void case_body_build(struct case_screen *cs, int cols)
 		return;
 	}
 	tui_markdown_render(st->body, cols, &md);
-	cs->body.lines = irc_xrealloc(cs->body.lines, cs->body.nlines + md.nlines,
-	    sizeof(*cs->body.lines));
-	memcpy(cs->body.lines + cs->body.nlines, md.lines,
-	    md.nlines * sizeof(*md.lines));
-	cs->body.nlines += md.nlines;
-	free(md.lines);
+	tui_doc_append(&cs->body, &md);
+	if (cs->link > cs->body.nlinks)
+		cs->link = 0;
 }
 
 /* Returns true when row is the selected heading or step. */
@@ -554,8 +559,9 @@ static void case_draw_body(struct case_screen *cs, const struct case_layout *l)
 	if (cs->body_top > max_top)
 		cs->body_top = max_top;
 	for (int y = 0; y < l->top_h && cs->body_top + (size_t)y < cs->body.nlines; y++)
-		tui_line_draw(&cs->body.lines[cs->body_top + y], l->top_y + y,
-		    l->body_x + 1, l->body_w);
+		tui_line_draw_link(&cs->body.lines[cs->body_top + y],
+		    l->top_y + y, l->body_x + 1, l->body_w,
+		    cs->focus == FOCUS_BODY ? cs->link : 0);
 	if (cs->focus == FOCUS_BODY && max_top > 0) {
 		char where[32];
 
@@ -872,6 +878,7 @@ static void case_move_step(struct case_screen *cs, long delta)
 	}
 	cs->body_valid = false;
 	cs->body_top = 0;
+	cs->link = 0;
 }
 
 /* Moves the selection or scrolls the focused pane by delta rows. */
@@ -990,6 +997,111 @@ static void case_key_note(struct tui *t, struct case_screen *cs, int key)
 	}
 }
 
+/* Returns the case's playbook, parsed from its snapshot once per open case. */
+static const struct irc_playbook *case_playbook(struct tui *t,
+    struct case_screen *cs)
+{
+	struct irc_error err;
+
+	if (cs->pb == NULL && cs->pb_error[0] == '\0' &&
+	    irc_case_playbook(t->db, cs->c, &cs->pb, &err) != IRC_OK)
+		snprintf(cs->pb_error, sizeof(cs->pb_error), "%s", err.msg);
+	return cs->pb;
+}
+
+/* Opens the reference panes on pane, or shows why it cannot. */
+static void case_refs_open(struct tui *t, struct case_screen *cs, size_t pane)
+{
+	struct refs_open o;
+
+	o.pb = case_playbook(t, cs);
+	o.pane = pane;
+	o.jump = &cs->jump;
+	if (o.pb == NULL)
+		case_message(cs, true, cs->pb_error);
+	else if (!tui_push(t, &screen_refs_ops, &o))
+		case_message(cs, false, t->notice);
+}
+
+/* Selects step seq and shows its text from the top. */
+static void case_select_seq(struct case_screen *cs, int seq)
+{
+	for (size_t i = 0; i < cs->c->nsteps; i++)
+		if (cs->c->steps[i].seq == seq)
+			cs->sel = i;
+	cs->heading = 0;
+	cs->body_valid = false;
+	cs->body_top = 0;
+	cs->link = 0;
+}
+
+/*
+ * Follows a link to "#anchor": selects the step, or the first step of
+ * the phase, it names and keeps the step text focused; opens a reference
+ * pane on top.
+ */
+static void case_follow(struct tui *t, struct case_screen *cs,
+    const char *slug)
+{
+	struct irc_case_target to;
+	char *msg;
+
+	irc_case_anchor_resolve(cs->c, case_playbook(t, cs), slug, &to);
+	switch (to.kind) {
+	case IRC_PB_TARGET_REF:
+		case_refs_open(t, cs, to.ref);
+		return;
+	case IRC_PB_TARGET_PHASE:
+	case IRC_PB_TARGET_STEP:
+		if (to.seq == 0) {
+			msg = irc_xasprintf("The link to %s names %s, which has "
+			    "no steps.", slug, irc_phase_name(to.phase));
+			break;
+		}
+		case_select_seq(cs, to.seq);
+		cs->focus = FOCUS_BODY;
+		msg = to.kind == IRC_PB_TARGET_PHASE ?
+		    irc_xasprintf("%s: its first step, step %d.",
+		    irc_phase_name(to.phase), to.seq) :
+		    irc_xasprintf("Step %d.", to.seq);
+		break;
+	default:
+		msg = cs->pb == NULL ? irc_xasprintf("Cannot follow %s: %s",
+		    slug, cs->pb_error) : irc_xasprintf("The link to %s names "
+		    "no step, phase or reference pane in this playbook.", slug);
+		case_message(cs, true, msg);
+		free(msg);
+		return;
+	}
+	case_message(cs, false, msg);
+	free(msg);
+}
+
+/*
+ * Selects the next or previous "#anchor" link of the step text.  Returns
+ * false when there is none that way, so that Tab moves on to a pane.
+ */
+static bool case_link_step(struct case_screen *cs, const struct case_layout *l,
+    bool back)
+{
+	char *msg;
+
+	if (back && cs->link == 0)
+		return false;
+	if (!cs->body_valid || cs->body_cols != l->body_w)
+		case_body_build(cs, l->body_w);
+	if (!tui_doc_link_step(&cs->body, &cs->link, &cs->body_top, l->top_h,
+	    back)) {
+		cs->link = 0;
+		return false;
+	}
+	msg = irc_xasprintf("Enter follows the link to %s.",
+	    cs->body.links[cs->link - 1].url);
+	case_message(cs, false, msg);
+	free(msg);
+	return true;
+}
+
 static void case_key(struct tui *t, struct screen *s, int key)
 {
 	struct case_screen *cs = s->data;
@@ -1036,10 +1148,26 @@ static void case_key(struct tui *t, struct screen *s, int key)
 			    (enum irc_phase)(cs->heading - 1));
 			break;
 		}
+		if (cs->focus == FOCUS_BODY && cs->link > 0) {
+			case_follow(t, cs, cs->body.links[cs->link - 1].url);
+			break;
+		}
 		cs->focus = cs->focus == FOCUS_STEPS ? FOCUS_BODY : FOCUS_STEPS;
 		break;
 	case TUI_ACT_FOCUS:
-		cs->focus = (cs->focus + 1) % FOCUS_COUNT;
+	case TUI_ACT_FOCUS_BACK: {
+		bool back = tui_key_action(TUI_CTX_CASE, key) ==
+		    TUI_ACT_FOCUS_BACK;
+
+		if (cs->focus == FOCUS_BODY && case_link_step(cs, &l, back))
+			break;
+		cs->link = 0;
+		cs->focus = (cs->focus + (back ? FOCUS_COUNT - 1 : 1)) %
+		    FOCUS_COUNT;
+		break;
+	}
+	case TUI_ACT_REFS:
+		case_refs_open(t, cs, 0);
 		break;
 	case TUI_ACT_STEP_NEXT:
 		if (case_selected(cs) != NULL)
@@ -1077,7 +1205,16 @@ static void case_resize(struct tui *t, struct screen *s)
 
 static void case_reload(struct tui *t, struct screen *s)
 {
-	case_load(t, s->data);
+	struct case_screen *cs = s->data;
+	char *jump = cs->jump;
+
+	case_load(t, cs);
+	/* The reference screen closed on a link to a step or phase. */
+	if (jump != NULL) {
+		cs->jump = NULL;
+		case_follow(t, cs, jump);
+		free(jump);
+	}
 }
 
 const struct screen_ops screen_case_ops = {

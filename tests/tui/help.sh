@@ -30,7 +30,7 @@ shot=$(screen)
 check_match "case keys come first" "^ Case view" "$(echo "$shot" | sed -n 2p)"
 check_match "help names x" "x +mark the selected step done" "$shot"
 check_match "help names the note key" "n +add a note about the selected step" "$shot"
-keys PgDn PgDn
+keys PgDn PgDn PgDn
 check_wait "help scrolls to the input keys" "Ctrl-G, Esc"
 keys Escape
 check_wait "Esc closes the help" "Timeline, 1 action"
