@@ -56,6 +56,31 @@ check "export action steps" "None None 2" \
 "$IRCASE" export 1 >"$T/again.json"
 check "export is repeatable" "$(cat "$T/export.json")" "$(cat "$T/again.json")"
 
+# playbook show --json, keys as listed in ircase(1), on a playbook with
+# reference panes and "#anchor" links.
+"$IRCASE" playbook show --json \
+    "$IRCASE_TOP/tests/data/playbooks/panes-links.md" >"$T/playbook.json"
+check "playbook keys" "path title id version tlp severity tags iso_controls \
+sha256 parts part steps phases references links warnings" \
+    "$(keys 'print(" ".join(d))' <"$T/playbook.json")"
+check "playbook phase keys" "key name headings steps" \
+    "$(keys 'print(" ".join(d["phases"][2]))' <"$T/playbook.json")"
+check "playbook heading keys" "text line" \
+    "$(keys 'print(" ".join(d["phases"][2]["headings"][0]))' <"$T/playbook.json")"
+check "playbook step keys" "n title line parent depth group checked stub \
+anchor guidance body" \
+    "$(keys 'print(" ".join(d["phases"][2]["steps"][0]))' <"$T/playbook.json")"
+check "playbook reference keys" "title line anchor body" \
+    "$(keys 'print(" ".join(d["references"][0]))' <"$T/playbook.json")"
+check "playbook link keys" "anchor line target" \
+    "$(keys 'print(" ".join(d["links"][0]))' <"$T/playbook.json")"
+check "playbook link target keys" "kind phase index" \
+    "$(keys 'print(" ".join(d["links"][0]["target"]))' <"$T/playbook.json")"
+check "playbook link targets" "step reference phase step reference step None reference" \
+    "$(keys 'print(" ".join(l["target"]["kind"] if l["target"] else "None" for l in d["links"]))' <"$T/playbook.json")"
+check "playbook reference titles" "Overview|References|MITRE mapping|Appendix: sign-in fields" \
+    "$(keys 'print("|".join(r["title"] for r in d["references"]))' <"$T/playbook.json")"
+
 # Non-ASCII text stays UTF-8 when stdout is not a terminal.
 "$IRCASE" note 1 "Übergabe an das CERT 🚨"
 out=$("$IRCASE" export 1 | grep -c 'Übergabe an das CERT 🚨')
