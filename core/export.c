@@ -408,12 +408,26 @@ irc_csv_cell(FILE *out, const char *text, bool neutralise, int64_t *invalid)
 }
 
 enum irc_status
+irc_output_path_check(const char *path, struct irc_error *err)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return irc_fail(err, IRC_ERR_INVALID, "%s is not a regular file; "
+		    "give the path of a file to write, or leave out -o to write "
+		    "to standard output", path);
+	return IRC_OK;
+}
+
+enum irc_status
 irc_atomic_open(struct irc_atomic_file *f, const char *path,
     struct irc_error *err)
 {
 	int fd;
 
 	memset(f, 0, sizeof *f);
+	if (irc_output_path_check(path, err) != IRC_OK)
+		return IRC_ERR_INVALID;
 	f->path = irc_xstrdup(path);
 	f->tmp = irc_xasprintf("%s.XXXXXX", path);
 	fd = mkstemp(f->tmp);

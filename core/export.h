@@ -98,6 +98,13 @@ struct irc_atomic_file {
 };
 
 /* Creates the temporary file; on success write to f->fp. */
+/*
+ * Fails unless path is missing or a regular file.  Output is written to a
+ * temporary file and renamed over path, which would replace a device,
+ * FIFO or socket (/dev/null, say) with a regular file.
+ */
+enum irc_status irc_output_path_check(const char *path, struct irc_error *err);
+
 enum irc_status irc_atomic_open(struct irc_atomic_file *f, const char *path,
     struct irc_error *err);
 

@@ -354,6 +354,10 @@ register_write_xlsx(struct irc_db *db, const struct irc_register_query *q,
 	int fd;
 
 	memset(&w, 0, sizeof w);
+	if ((st = irc_output_path_check(path, err)) != IRC_OK) {
+		free(tmp);
+		return st;
+	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		st = irc_fail(err, IRC_ERR_IO, "cannot create a temporary file "

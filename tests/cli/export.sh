@@ -200,4 +200,15 @@ else
 	skip "text formats on a terminal" "script is not installed"
 fi
 
+# -o renames a finished temporary file over its target, which would turn a
+# device or FIFO into a regular file: such a target is rejected instead.
+mkfifo "$T/fifo"
+"$IRCASE" export 1 --format json -o "$T/fifo" 2>"$T/err"
+rc=$?
+check "export to a FIFO fails" 1 "$([ "$rc" -ne 0 ] && echo 1 || echo 0)"
+check_match "export to a FIFO names it" "fifo is not a regular file" "$(cat "$T/err")"
+check "FIFO left in place" fifo "$([ -p "$T/fifo" ] && echo fifo || echo replaced)"
+"$IRCASE" register --from 2000-01-01 --to 2100-01-01 --format xlsx -o "$T/fifo" 2>/dev/null
+check "register xlsx to a FIFO keeps it" fifo "$([ -p "$T/fifo" ] && echo fifo || echo replaced)"
+
 echo "1..$_tap_n"
