@@ -563,6 +563,16 @@ irc_chain_walk_start(struct irc_chain_walk *w, const char *case_uuid)
 }
 
 void
+irc_chain_walk_resume(struct irc_chain_walk *w, const char *case_uuid,
+    int64_t after_seq, const char *after_hash)
+{
+	irc_chain_walk_start(w, case_uuid);
+	snprintf(w->prev, sizeof w->prev, "%s", after_hash);
+	w->want_seq = after_seq + 1;
+	w->result.checked = after_seq;
+}
+
+void
 irc_chain_walk_add(struct irc_chain_walk *w, const struct irc_action *a)
 {
 	struct irc_verify_result *r = &w->result;
@@ -593,6 +603,7 @@ irc_chain_walk_finish(struct irc_chain_walk *w, int64_t case_id,
 	struct irc_verify_result *r = &w->result;
 
 	snprintf(r->head, sizeof r->head, "%s", w->prev);
+	r->count = stored_count;
 	if (r->checked != stored_count)
 		verify_mismatch(r, NULL, "case %" PRId64 " records %" PRId64
 		    " actions but %" PRId64 " were found", case_id, stored_count,
@@ -603,9 +614,16 @@ irc_chain_walk_finish(struct irc_chain_walk *w, int64_t case_id,
 		    w->prev);
 }
 
-enum irc_status
-irc_chain_verify(struct irc_db *db, int64_t case_id,
-    struct irc_verify_result *r, struct irc_error *err)
+/*
+ * Walks the actions of a case after after_seq (0 for all of them) from
+ * after_hash and compares the end with the case row.  The whole chain is
+ * walked in rowid order: rows are only ever appended, so rowid order is
+ * commit order, and an action whose seq was changed shows up there.  A
+ * tail is read through the (case_id, seq) index instead.
+ */
+static enum irc_status
+chain_check(struct irc_db *db, int64_t case_id, int64_t after_seq,
+    const char *after_hash, struct irc_verify_result *r, struct irc_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	char *sql = NULL;
@@ -652,19 +670,31 @@ irc_chain_verify(struct irc_db *db, int64_t case_id,
 	copy_hash(head, stmt, 1);
 	stored_count = sqlite3_column_int64(stmt, 2);
 	sqlite3_finalize(stmt);
+	stmt = NULL;
 
-	/*
-	 * Walk in rowid order: rows are only ever appended, so rowid order is
-	 * commit order, and an action whose seq was changed shows up here.
-	 */
-	sql = irc_xasprintf("%s WHERE case_id = ? ORDER BY id", action_columns);
+	irc_chain_walk_resume(&walk, uuid, after_seq, after_hash);
+	if (after_seq > 0 && stored_count == after_seq &&
+	    strcmp(head, after_hash) == 0) {
+		/* Nothing was appended since the caller's check. */
+		irc_chain_walk_finish(&walk, case_id, head, stored_count);
+		*r = walk.result;
+		r->checked = 0;
+		goto out;
+	}
+	if (after_seq > 0)
+		sql = irc_xasprintf("%s WHERE case_id = ? AND seq > ?"
+		    " ORDER BY seq, id", action_columns);
+	else
+		sql = irc_xasprintf("%s WHERE case_id = ? ORDER BY id",
+		    action_columns);
 	if (sqlite3_prepare_v2(irc_db_handle(db), sql, -1, &stmt, NULL) !=
 	    SQLITE_OK) {
 		st = irc_db_fail(db, err, "cannot read actions");
 		goto out;
 	}
 	sqlite3_bind_int64(stmt, 1, case_id);
-	irc_chain_walk_start(&walk, uuid);
+	if (after_seq > 0)
+		sqlite3_bind_int64(stmt, 2, after_seq);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&a, 0, sizeof a);
 		action_from_row(stmt, &a, false);
@@ -677,12 +707,105 @@ irc_chain_verify(struct irc_db *db, int64_t case_id,
 	}
 	irc_chain_walk_finish(&walk, case_id, head, stored_count);
 	*r = walk.result;
+	r->checked -= after_seq;
 out:
 	sqlite3_finalize(stmt);
 	free(sql);
 	if (own_txn)
 		sqlite3_exec(irc_db_handle(db), "COMMIT", NULL, NULL, NULL);
 	return st;
+}
+
+enum irc_status
+irc_chain_verify(struct irc_db *db, int64_t case_id,
+    struct irc_verify_result *r, struct irc_error *err)
+{
+	return chain_check(db, case_id, 0, IRC_CHAIN_GENESIS, r, err);
+}
+
+enum irc_status
+irc_chain_verify_after(struct irc_db *db, int64_t case_id, int64_t after_seq,
+    const char *after_hash, struct irc_verify_result *r, struct irc_error *err)
+{
+	return chain_check(db, case_id, after_seq < 0 ? 0 : after_seq,
+	    after_seq > 0 ? after_hash : IRC_CHAIN_GENESIS, r, err);
+}
+
+/*
+ * Loads at most max actions of a case that match where, whose one
+ * parameter is text, or number when text is NULL.
+ */
+static enum irc_status
+actions_query(struct irc_db *db, const char *where, int64_t case_id,
+    int64_t number, const char *text, size_t max, struct irc_action **out,
+    size_t *count, struct irc_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct irc_action *list = NULL;
+	size_t n = 0;
+	char *sql = irc_xasprintf("%s WHERE case_id = ? %s LIMIT ?",
+	    action_columns, where);
+	enum irc_status st = IRC_OK;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	*count = 0;
+	if (sqlite3_prepare_v2(irc_db_handle(db), sql, -1, &stmt, NULL) !=
+	    SQLITE_OK) {
+		st = irc_db_fail(db, err, "cannot read actions");
+		goto out;
+	}
+	sqlite3_bind_int64(stmt, 1, case_id);
+	if (text != NULL)
+		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_int64(stmt, 2, number);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)max);
+	list = irc_xcalloc(max > 0 ? max : 1, sizeof *list);
+	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		action_from_row(stmt, &list[n++], false);
+	if (n < max && rc != SQLITE_DONE) {
+		st = irc_db_fail(db, err, "cannot read actions");
+		irc_actions_free(list, n);
+		goto out;
+	}
+	*out = list;
+	*count = n;
+out:
+	sqlite3_finalize(stmt);
+	free(sql);
+	return st;
+}
+
+enum irc_status
+irc_actions_range(struct irc_db *db, int64_t case_id, int64_t first_seq,
+    size_t max, struct irc_action **out, size_t *count, struct irc_error *err)
+{
+	return actions_query(db, "AND seq >= ? ORDER BY seq, id", case_id,
+	    first_seq, NULL, max, out, count, err);
+}
+
+enum irc_status
+irc_action_last_of_kind(struct irc_db *db, int64_t case_id, const char *kind,
+    struct irc_action *out, struct irc_error *err)
+{
+	struct irc_action *list;
+	size_t n;
+	enum irc_status st;
+
+	memset(out, 0, sizeof *out);
+	st = actions_query(db, "AND kind = ? ORDER BY seq DESC", case_id, 0,
+	    kind, 1, &list, &n, err);
+	if (st != IRC_OK)
+		return st;
+	if (n == 0) {
+		free(list);
+		return irc_fail(err, IRC_ERR_NOT_FOUND, "case %" PRId64
+		    " has no %s action", case_id, kind);
+	}
+	*out = list[0];
+	free(list);
+	return IRC_OK;
 }
 
 struct irc_action_iter {

@@ -96,8 +96,27 @@ struct irc_verify_result {
 	int64_t bad_action_id;
 	int64_t bad_seq;
 	char head[IRC_HASH_HEX];/* hash of the last action, or the genesis */
+	int64_t count;		/* action count stored on the case row */
 	char reason[256];	/* what did not match, when !ok */
 };
+
+/*
+ * Loads at most max actions of a case in seq order, starting at the first
+ * action whose seq is at least first_seq.  It reads the rows through the
+ * UNIQUE (case_id, seq) index, so the cost does not grow with the log.
+ * Free *out with irc_actions_free().
+ */
+enum irc_status irc_actions_range(struct irc_db *db, int64_t case_id,
+    int64_t first_seq, size_t max, struct irc_action **out, size_t *count,
+    struct irc_error *err);
+
+/*
+ * Loads the newest action of a case whose kind is kind into *out (free
+ * its strings with irc_action_clear()).  Returns IRC_ERR_NOT_FOUND when
+ * the case has none.
+ */
+enum irc_status irc_action_last_of_kind(struct irc_db *db, int64_t case_id,
+    const char *kind, struct irc_action *out, struct irc_error *err);
 
 /*
  * Recomputes the chain of one case and compares it with the stored hashes,
@@ -106,6 +125,21 @@ struct irc_verify_result {
  * intact) and an error only when the check itself could not run.
  */
 enum irc_status irc_chain_verify(struct irc_db *db, int64_t case_id,
+    struct irc_verify_result *result, struct irc_error *err);
+
+/*
+ * Checks only the actions after seq after_seq, for a caller that already
+ * verified the chain up to that action and kept its hash as after_hash.
+ * The new actions must continue from after_hash, and the case row's head
+ * and count must match the last of them.  When the case row still
+ * records after_seq actions and head after_hash, no action is read.
+ * result->checked counts the actions read here; result->count is the
+ * count stored on the case row.  An edit to an action at or before
+ * after_seq that leaves the head alone is not seen: irc_chain_verify()
+ * finds it.
+ */
+enum irc_status irc_chain_verify_after(struct irc_db *db, int64_t case_id,
+    int64_t after_seq, const char *after_hash,
     struct irc_verify_result *result, struct irc_error *err);
 
 /*
@@ -123,6 +157,13 @@ struct irc_chain_walk {
 };
 
 void irc_chain_walk_start(struct irc_chain_walk *walk, const char *case_uuid);
+/*
+ * As irc_chain_walk_start(), for a walk that begins after action
+ * after_seq, whose hash is after_hash.  The actions up to after_seq count
+ * as checked, so irc_chain_walk_finish() compares the whole count.
+ */
+void irc_chain_walk_resume(struct irc_chain_walk *walk, const char *case_uuid,
+    int64_t after_seq, const char *after_hash);
 void irc_chain_walk_add(struct irc_chain_walk *walk,
     const struct irc_action *action);
 void irc_chain_walk_finish(struct irc_chain_walk *walk, int64_t case_id,

@@ -393,7 +393,8 @@ case_load(struct irc_db *db, int64_t case_id, bool with_actions,
 	sqlite3_stmt *stmt = NULL;
 	struct irc_case *c = NULL;
 	char *sql = irc_xasprintf("%s, c.description, p.title, c.playbook_path,"
-	    " p.sha256, coalesce(c.closed_at, 0), c.head_hash FROM \"case\" c"
+	    " p.sha256, coalesce(c.closed_at, 0), c.head_hash,"
+	    " c.action_count FROM \"case\" c"
 	    " JOIN playbook_snapshot p ON p.id = c.playbook_id WHERE c.id = ?",
 	    summary_columns);
 	enum irc_status st;
@@ -423,6 +424,7 @@ case_load(struct irc_db *db, int64_t case_id, bool with_actions,
 	c->closed_at = sqlite3_column_int64(stmt, 13);
 	snprintf(c->head_hash, sizeof c->head_hash, "%s",
 	    (const char *)sqlite3_column_text(stmt, 14));
+	c->action_count = sqlite3_column_int64(stmt, 15);
 
 	if ((st = case_load_steps(db, c, err)) != IRC_OK)
 		goto out;

@@ -60,6 +60,7 @@ struct irc_case {
 	struct irc_action *actions;	/* in chain order */
 	size_t nactions;
 	char head_hash[IRC_HASH_HEX];
+	int64_t action_count;	/* stored on the case row, loaded or not */
 };
 
 /*

@@ -4,8 +4,11 @@
  * and the case clock in the status bar.
  *
  * Nothing is shown as changed until it is committed: a key that changes
- * the case calls core/, then reloads the whole case from the database and
- * draws that.  A failed write leaves the screen as it was, shows the
+ * the case calls core/, then reloads the case and its steps from the
+ * database and draws that.  The timeline reads only the actions it shows,
+ * a page at a time.  The chain is verified in full when the case opens;
+ * a reload verifies only the actions appended since, and each page of
+ * the timeline is checked as it is read.  A failed write leaves the screen as it was, shows the
  * message and, for a note, keeps the text typed so far.
  *
  * A note being typed is also kept as a draft file (core/draft.h): saved
@@ -68,7 +71,14 @@ struct case_screen {
 	struct irc_playbook *pb;	/* parsed from the snapshot on first use */
 	char pb_error[IRC_ERROR_MAX];	/* why pb could not be parsed, or "" */
 	char *jump;		/* an anchor the reference screen handed back */
-	size_t tl_sel;		/* index into c->actions of the selected action */
+	size_t nactions;	/* the case row's action count, or c->nactions */
+	struct irc_action *page;	/* timeline rows read from the database */
+	size_t npage;
+	size_t page_first;	/* timeline index of page[0] */
+	int64_t verified_seq;	/* the chain verified up to this action */
+	char verified_head[IRC_HASH_HEX];	/* and that action's hash */
+	char *inject;		/* text of the drill's last inject, or NULL */
+	size_t tl_sel;		/* timeline index (seq - 1) of the selected action */
 	size_t tl_top;		/* first timeline row shown */
 	bool tl_end;		/* the selection follows the newest action */
 	bool chain_ok;		/* the chain verified on the last load */
@@ -164,33 +174,140 @@ static void case_rows_build(struct case_screen *cs)
 	cs->nrows = n;
 }
 
+static void case_chain_broken(struct case_screen *cs, const char *reason)
+{
+	cs->chain_ok = false;
+	cs->verified_seq = 0;
+	snprintf(cs->chain_reason, sizeof(cs->chain_reason), "%s", reason);
+}
+
 /*
  * Checks the case's hash chain so that the view can warn about a case
- * that was changed outside ircase.  A check that cannot run is not shown
- * as a broken chain.
+ * that was changed outside ircase: all of it when full, else only the
+ * actions appended since the last check.  When those do not continue
+ * the verified head, the whole chain is checked for the reason.  A
+ * broken chain stays broken until the case is opened again, and a check
+ * that cannot run is not shown as a broken chain.
  */
-static void case_chain_check(struct tui *t, struct case_screen *cs)
+static void case_chain_check(struct tui *t, struct case_screen *cs, bool full)
 {
 	struct irc_verify_result v;
 	struct irc_error err;
 
-	cs->chain_ok = true;
-	if (irc_chain_verify(t->db, cs->id, &v, &err) != IRC_OK || v.ok)
+	if (!cs->chain_ok)
 		return;
-	cs->chain_ok = false;
-	snprintf(cs->chain_reason, sizeof(cs->chain_reason), "%s", v.reason);
+	if (!full && cs->verified_seq > 0 &&
+	    irc_chain_verify_after(t->db, cs->id, cs->verified_seq,
+	    cs->verified_head, &v, &err) == IRC_OK && v.ok) {
+		cs->verified_seq = v.count;
+		snprintf(cs->verified_head, sizeof(cs->verified_head), "%s",
+		    v.head);
+		return;
+	}
+	if (irc_chain_verify(t->db, cs->id, &v, &err) != IRC_OK)
+		return;
+	if (!v.ok) {
+		case_chain_broken(cs, v.reason);
+		return;
+	}
+	cs->verified_seq = v.count;
+	snprintf(cs->verified_head, sizeof(cs->verified_head), "%s", v.head);
+}
+
+static void case_page_drop(struct case_screen *cs)
+{
+	irc_actions_free(cs->page, cs->npage);
+	cs->page = NULL;
+	cs->npage = 0;
+}
+
+/* Returns the number of actions on the timeline. */
+static size_t case_action_count(const struct case_screen *cs)
+{
+	return cs->borrowed ? cs->c->nactions : cs->nactions;
+}
+
+/*
+ * Reads the timeline rows first .. first + rows - 1 from the database
+ * unless the page read last holds them, with a page of margin each way
+ * so that moving the selection reads again only every so many keys.
+ * Each page is checked as it is read: every action's hash, and that each
+ * continues the one before.  Returns false when that check found the
+ * chain broken.
+ */
+static bool case_page_fetch(struct tui *t, struct case_screen *cs,
+    size_t first, size_t rows)
+{
+	struct irc_chain_walk walk;
+	struct irc_error err;
+	size_t from, max;
+
+	if (cs->borrowed)
+		return true;
+	if (cs->page != NULL && first >= cs->page_first &&
+	    (first + rows <= cs->page_first + cs->npage ||
+	    cs->page_first + cs->npage >= cs->nactions))
+		return true;
+	case_page_drop(cs);
+	from = first > rows ? first - rows : 0;
+	max = rows * 3 < 32 ? 32 : rows * 3;
+	if (irc_actions_range(t->db, cs->id, (int64_t)from + 1, max, &cs->page,
+	    &cs->npage, &err) != IRC_OK) {
+		case_message(cs, true, err.msg);
+		return true;
+	}
+	cs->page_first = from;
+	if (cs->npage == 0 || !cs->chain_ok)
+		return true;
+	irc_chain_walk_resume(&walk, cs->c->sum.uuid, cs->page[0].seq - 1,
+	    cs->page[0].prev_hash);
+	for (size_t i = 0; i < cs->npage; i++)
+		irc_chain_walk_add(&walk, &cs->page[i]);
+	if (walk.result.ok)
+		return true;
+	case_chain_broken(cs, walk.result.reason);
+	return false;
+}
+
+/* Returns timeline entry i (seq i + 1), or NULL when it was not read. */
+static const struct irc_action *case_action_at(const struct case_screen *cs,
+    size_t i)
+{
+	if (cs->borrowed)
+		return i < cs->c->nactions ? &cs->c->actions[i] : NULL;
+	if (i >= cs->page_first && i - cs->page_first < cs->npage &&
+	    cs->page[i - cs->page_first].seq == (int64_t)i + 1)
+		return &cs->page[i - cs->page_first];
+	for (size_t k = 0; k < cs->npage; k++)
+		if (cs->page[k].seq == (int64_t)i + 1)
+			return &cs->page[k];
+	return NULL;
 }
 
 /* Loads the drill of a drill case, so the view can show its clock. */
 static void case_drill_load(struct tui *t, struct case_screen *cs)
 {
 	struct irc_error err;
+	struct irc_action last;
+	json_t *body;
+	const char *text;
 
 	irc_drill_free(cs->drill);
 	cs->drill = NULL;
-	if (strcmp(cs->c->sum.kind, "drill") == 0 &&
-	    irc_drill_load(t->db, cs->id, &cs->drill, &err) != IRC_OK)
+	free(cs->inject);
+	cs->inject = NULL;
+	if (strcmp(cs->c->sum.kind, "drill") != 0)
+		return;
+	if (irc_drill_load(t->db, cs->id, &cs->drill, &err) != IRC_OK)
 		cs->drill = NULL;
+	if (irc_action_last_of_kind(t->db, cs->id, "drill.inject", &last,
+	    &err) != IRC_OK)
+		return;
+	body = json_loads(last.body, 0, NULL);
+	text = json_string_value(json_object_get(body, "text"));
+	cs->inject = text != NULL ? irc_xstrdup(text) : NULL;
+	json_decref(body);
+	irc_action_clear(&last);
 }
 
 /*
@@ -200,8 +317,7 @@ static void case_drill_load(struct tui *t, struct case_screen *cs)
 static void case_drill_banner(struct case_screen *cs)
 {
 	char when[32];
-	const char *last = NULL;
-	json_t *body = NULL;
+	const char *last = cs->inject;
 	size_t total;
 
 	if (cs->borrowed || strcmp(cs->c->sum.kind, "drill") != 0)
@@ -211,11 +327,6 @@ static void case_drill_banner(struct case_screen *cs)
 		cs->banner = irc_xstrdup("DRILL");
 		return;
 	}
-	for (size_t i = cs->c->nactions; i > 0 && last == NULL; i--)
-		if (strcmp(cs->c->actions[i - 1].kind, "drill.inject") == 0) {
-			body = json_loads(cs->c->actions[i - 1].body, 0, NULL);
-			last = json_string_value(json_object_get(body, "text"));
-		}
 	irc_scenario_offset_format(irc_drill_time(cs->drill, cs->c->closed_at ?
 	    cs->c->closed_at : irc_now_us()), false, when, sizeof(when));
 	total = cs->drill->scenario != NULL ? cs->drill->scenario->ninjects : 0;
@@ -223,27 +334,30 @@ static void case_drill_banner(struct case_screen *cs)
 	    cs->c->closed_at ? "ended " : "", when, cs->drill->speed,
 	    cs->drill->delivered, total, last ? "  last: " : "",
 	    last ? last : "");
-	json_decref(body);
 }
 
 /*
- * Loads the case again from the database and keeps the selected step by
- * its number.  On failure the old copy stays on screen with the message.
+ * Loads the case and its steps again from the database and keeps the
+ * selected step by its number; the timeline reads its page again when
+ * drawn.  On failure the old copy stays on screen with the message.
  */
 static bool case_load(struct tui *t, struct case_screen *cs)
 {
 	struct irc_error err;
 	struct irc_case *fresh;
 	int seq = cs->c && cs->c->nsteps ? cs->c->steps[cs->sel].seq : 0;
+	bool opening = cs->c == NULL;
 
-	if (irc_case_load(t->db, cs->id, &fresh, &err) != IRC_OK) {
+	if (irc_case_load_meta(t->db, cs->id, &fresh, &err) != IRC_OK) {
 		case_message(cs, true, err.msg);
 		snprintf(t->notice, sizeof(t->notice), "%s", err.msg);
 		return false;
 	}
 	irc_case_free(cs->c);
 	cs->c = fresh;
-	case_chain_check(t, cs);
+	cs->nactions = (size_t)fresh->action_count;
+	case_page_drop(cs);
+	case_chain_check(t, cs, opening);
 	case_drill_load(t, cs);
 	cs->sel = 0;
 	for (size_t i = 0; i < fresh->nsteps; i++)
@@ -387,6 +501,7 @@ static bool case_open(struct tui *t, struct screen *s, const void *arg)
 	struct case_screen *cs = irc_xcalloc(1, sizeof(*cs));
 
 	cs->id = *(const int64_t *)arg;
+	cs->chain_ok = true;
 	if (!case_load(t, cs)) {
 		free(cs);
 		return false;
@@ -406,6 +521,8 @@ static void case_close(struct tui *t, struct screen *s)
 	irc_presence_leave(t->db, cs->presence_id);
 	free(cs->others);
 	irc_drill_free(cs->drill);
+	free(cs->inject);
+	case_page_drop(cs);
 	free(cs->banner);
 	irc_case_free(cs->c);
 	free(cs->rows);
@@ -646,7 +763,7 @@ static char *case_action_summary(const struct irc_action *a)
 /* Keeps the selected action in the timeline's rows. */
 static void case_timeline_scroll(struct case_screen *cs, int rows)
 {
-	size_t n = cs->c->nactions;
+	size_t n = case_action_count(cs);
 
 	if (n == 0) {
 		cs->tl_sel = cs->tl_top = 0;
@@ -719,8 +836,9 @@ static void case_draw_presence(const struct case_screen *cs, int y, int x)
 static void case_draw_timeline(struct case_screen *cs,
     const struct case_layout *l)
 {
-	size_t n = cs->c->nactions;
+	size_t n = case_action_count(cs);
 	int rows = l->tl_h - (cs->noting ? 1 : 0);
+	const struct irc_action *a;
 	char heading[96];
 	char *line;
 
@@ -733,7 +851,9 @@ static void case_draw_timeline(struct case_screen *cs,
 	for (int y = 0; y < rows && cs->tl_top + (size_t)y < n; y++) {
 		size_t i = cs->tl_top + (size_t)y;
 
-		line = case_timeline_line(&cs->c->actions[i]);
+		if ((a = case_action_at(cs, i)) == NULL)
+			continue;
+		line = case_timeline_line(a);
 		tui_draw_pad(l->tl_y + 1 + y, 0, line, COLS, tui_attr(
 		    cs->focus == FOCUS_TIMELINE && i == cs->tl_sel ?
 		    TUI_ROLE_SELECTED : TUI_ROLE_NORMAL));
@@ -823,6 +943,13 @@ static void case_draw(struct tui *t, struct screen *s)
 	struct irc_step *st = case_selected(cs);
 
 	case_layout(cs, &l);
+	/* A page that fails its check adds the banner row: lay out again. */
+	case_timeline_scroll(cs, l.tl_h - (cs->noting ? 1 : 0));
+	if (!case_page_fetch(t, cs, cs->tl_top, (size_t)l.tl_h)) {
+		case_layout(cs, &l);
+		case_timeline_scroll(cs, l.tl_h - (cs->noting ? 1 : 0));
+		case_page_fetch(t, cs, cs->tl_top, (size_t)l.tl_h);
+	}
 	title = irc_xasprintf("#%lld %s", (long long)cs->c->sum.id,
 	    cs->c->sum.title);
 	snprintf(sev, sizeof(sev), "%s, %s", irc_severity_name(cs->c->sum.severity),
@@ -895,13 +1022,13 @@ static void case_move(struct case_screen *cs, long delta)
 		cs->body_top = v < 0 ? 0 : (size_t)v;	/* draw clamps the end */
 		break;
 	case FOCUS_TIMELINE:
-		if (cs->c->nactions == 0)
+		if (case_action_count(cs) == 0)
 			break;
 		v = (long)cs->tl_sel + delta;
-		if (v >= (long)cs->c->nactions)
-			v = (long)cs->c->nactions - 1;
+		if (v >= (long)case_action_count(cs))
+			v = (long)case_action_count(cs) - 1;
 		cs->tl_sel = v < 0 ? 0 : (size_t)v;
-		cs->tl_end = cs->tl_sel + 1 == cs->c->nactions;
+		cs->tl_end = cs->tl_sel + 1 == case_action_count(cs);
 		break;
 	default:
 		break;
@@ -1102,6 +1229,25 @@ static bool case_link_step(struct case_screen *cs, const struct case_layout *l,
 	return true;
 }
 
+/* Reads the selected action alone and shows it in full. */
+static void case_action_open(struct tui *t, struct case_screen *cs)
+{
+	struct irc_action *a;
+	struct irc_error err;
+	size_t n;
+
+	if (case_action_count(cs) == 0)
+		return;
+	if (irc_actions_range(t->db, cs->id, (int64_t)cs->tl_sel + 1, 1, &a, &n,
+	    &err) != IRC_OK) {
+		case_message(cs, true, err.msg);
+		return;
+	}
+	if (n == 1 && a[0].seq == (int64_t)cs->tl_sel + 1)
+		tui_push(t, &screen_action_ops, &a[0]);
+	irc_actions_free(a, n);
+}
+
 static void case_key(struct tui *t, struct screen *s, int key)
 {
 	struct case_screen *cs = s->data;
@@ -1130,17 +1276,15 @@ static void case_key(struct tui *t, struct screen *s, int key)
 		break;
 	case TUI_ACT_FIRST:
 		case_move(cs, -(long)(cs->body.nlines + cs->c->nsteps +
-		    cs->c->nactions));
+		    case_action_count(cs)));
 		break;
 	case TUI_ACT_LAST:
 		case_move(cs, (long)(cs->body.nlines + cs->c->nsteps +
-		    cs->c->nactions));
+		    case_action_count(cs)));
 		break;
 	case TUI_ACT_OPEN:
 		if (cs->focus == FOCUS_TIMELINE) {
-			if (cs->c->nactions > 0)
-				tui_push(t, &screen_action_ops,
-				    &cs->c->actions[cs->tl_sel]);
+			case_action_open(t, cs);
 			break;
 		}
 		if (cs->focus == FOCUS_STEPS && cs->heading > 0) {
