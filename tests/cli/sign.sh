@@ -35,13 +35,15 @@ ssh-add -q "$T/key" 2>/dev/null
 echo "$me $(cat "$T/key.pub")" >"$T/allowed"
 echo "$me $(cat "$T/other.pub")" >"$T/allowed_other"
 fp=$(ssh-keygen -l -E sha256 -f "$T/key.pub" | cut -d' ' -f2)
+# The fingerprint is base64, whose '+' and '/' must not act in a regex.
+fp_re=$(printf '%s' "$fp" | sed 's/[+.]/\\&/g')
 
 "$IRCASE" new --playbook "$pb" --title "Signed" >/dev/null
 "$IRCASE" note 2 "before the checkpoint"
 head=$(q 'SELECT head_hash FROM "case" WHERE id = 2')
 out=$("$IRCASE" sign 2)
 check "sign exit status" 0 "$?"
-check_match "sign names head and key" "^case 2: signed head $(printf %.12s "$head")\.\.\. \(2 actions\) as $me with $fp$" "$out"
+check_match "sign names head and key" "^case 2: signed head $(printf %.12s "$head")\.\.\. \(2 actions\) as $me with $fp_re$" "$out"
 check "sign adds a chain.sign action" "3|chain.sign" "$(q "SELECT seq, kind FROM action WHERE case_id = 2 ORDER BY seq DESC LIMIT 1")"
 text=$(q "SELECT json_extract(body, '$.checkpoint') FROM action WHERE case_id = 2 AND seq = 3")
 uuid=$(q 'SELECT uuid FROM "case" WHERE id = 2')
@@ -59,7 +61,7 @@ check "ssh-keygen verifies the stored signature" 0 "$?"
 
 out=$("$IRCASE" verify 2 --allowed-signers "$T/allowed")
 check "verify good exit status" 0 "$?"
-check_match "verify reports who signed which head" "^case 2: head $(printf %.12s "$head")\.\.\. \(2 actions\) signed by $me with $fp .*: good signature$" "$out"
+check_match "verify reports who signed which head" "^case 2: head $(printf %.12s "$head")\.\.\. \(2 actions\) signed by $me with $fp_re .*: good signature$" "$out"
 out=$(IRCASE_ALLOWED_SIGNERS="$T/allowed" "$IRCASE" verify 2)
 check_match "verify reads IRCASE_ALLOWED_SIGNERS" "good signature" "$out"
 mkdir -p "$T/config/ircase"
