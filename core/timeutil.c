@@ -242,6 +242,13 @@ irc_time_parse(const char *text, int64_t *out, int *offset,
 			    "'%s'; check the day of the month", text);
 		sec -= off;
 	}
+	/*
+	 * Stored times use 0 for "not set", and no incident record predates
+	 * the Unix epoch; years past 9999 do not fit RFC 3339.
+	 */
+	if (sec <= 0 || tm.tm_year + 1900 > 9999)
+		return irc_fail(err, IRC_ERR_INVALID, "time '%s' is out of range; "
+		    "give a time after 1970-01-01T00:00:00Z", text);
 	*out = (int64_t)sec * 1000000 + us;
 	if (offset != NULL)
 		*offset = off;
