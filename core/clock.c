@@ -55,11 +55,8 @@ irc_clock_rule_find(const struct irc_config *cfg, const char *name,
 	for (const struct irc_clock_rule *r = builtin_rules; r->name; r++) {
 		if (strcmp(r->name, name) != 0)
 			continue;
+		/* The config may widen applies_to, never the legal deadline. */
 		*out = *r;
-		if (custom != NULL && custom->hours > 0) {
-			out->hours = custom->hours;
-			out->months = 0;
-		}
 		return true;
 	}
 	if (custom == NULL || custom->hours == 0)

@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "action.h"
+#include "clock.h"
 #include "config.h"
 #include "mem.h"
 #include "playbook.h"
@@ -253,6 +254,12 @@ load_clock(struct loader *l, yaml_node_t *node)
 	if (r->name == NULL || !rule_name_valid(r->name))
 		return load_fail(l, node, "clock rule needs a name of lower-case "
 		    "letters, digits, '-' or '_'");
+	for (const struct irc_clock_rule *b = irc_clock_builtin_rules();
+	    b->name != NULL; b++)
+		if (strcmp(b->name, r->name) == 0 && r->hours > 0)
+			return load_fail(l, node, "clock rule %s is built in and its "
+			    "deadline is fixed; set only applies_to for it, or give "
+			    "a rule of your own another name", r->name);
 	if (r->from == NULL)
 		r->from = irc_xstrdup("aware");
 	if (strcmp(r->from, "aware") != 0)

@@ -149,6 +149,8 @@ errors_name_line(void **state)
 	    "c.yaml:2: invalid contact role 'boss'");
 	parse_bad("contacts:\n  - role: dpo\n", "c.yaml:2: contact has no name");
 	parse_bad("contacts: yes\n", "c.yaml:1: contacts must be a list");
+	parse_bad("clocks:\n  - name: gdpr\n    hours: 1\n",
+	    "clock rule gdpr is built in");
 	parse_bad("clocks:\n  - name: x\n    hours: 0\n",
 	    "c.yaml:3: invalid hours '0'");
 	parse_bad("clocks:\n  - name: x\n    hours: 4h\n",
