@@ -1,0 +1,73 @@
+#!/bin/sh
+# Nothing lost: kill -9 the TUI at random moments while a key loop adds
+# notes in the case view, then check that every note the timeline showed
+# is in the database once, that the chain verifies and that SQLite's
+# integrity check passes.
+#
+# TUI_CRASH_ROUNDS sets the number of kills (5 here; 'make stress' runs
+# 200).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+
+if ! need_tmux; then
+	skip "tui crash" "tmux is not installed"
+	exit 0
+fi
+rounds=${TUI_CRASH_ROUNDS:-5}
+"$IRCASE" new --playbook "$IRCASE_TOP/playbooks/phishing.md" --title "Crash TUI" >/dev/null
+: >"$T/shown"
+i=0
+started=0
+killed=0
+while [ $i -lt "$rounds" ]; do
+	# A fresh draft folder, so no draft from the last kill reopens the case.
+	tui_start 100 30 XDG_STATE_HOME="$T/state$i"
+	if wait_for "Crash TUI" 20; then
+		keys Enter
+	fi
+	if wait_for "Timeline," 20; then
+		started=$((started + 1))
+	fi
+	(
+		k=0
+		while :; do
+			k=$((k + 1))
+			keys n
+			type_text "tui r$i n$k"
+			keys Enter
+			sleep 0.05
+		done
+	) &
+	loop=$!
+	# 300 to 1,500 ms: sometimes mid-keystroke, sometimes mid-commit.
+	sleep "$(awk -v r="$(od -An -N2 -tu2 /dev/urandom)" 'BEGIN { printf "%.3f", 0.3 + (r % 1200) / 1000 }')"
+	# What the timeline shows now was committed before it was drawn.
+	screen | grep -Eo " note step [0-9]+: tui r$i n[0-9]+" |
+	    sed 's/.*: //' >>"$T/shown"
+	pane=$(tm display-message -p '#{pane_pid}' 2>/dev/null)
+	pid=$(pgrep -P "$pane" 2>/dev/null | head -n 1)
+	if [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; then
+		killed=$((killed + 1))
+	fi
+	kill "$loop" 2>/dev/null
+	wait "$loop" 2>/dev/null
+	tui_stop
+	i=$((i + 1))
+done
+
+check "every round opened the case" "$rounds" "$started"
+check "every round killed the TUI" "$rounds" "$killed"
+missing=0
+while IFS= read -r text; do
+	n=$(sqlite3 "$IRCASE_DB" "SELECT count(*) FROM action WHERE kind = 'note' AND json_extract(body, '$.text') = '$text'")
+	[ "$n" = 1 ] || missing=$((missing + 1))
+done <"$T/shown"
+shown=$(sort -u "$T/shown" | wc -l)
+check "every shown note is stored once ($shown notes, $rounds kills)" 0 "$missing"
+if [ "$shown" -gt 0 ]; then ok "the timeline showed notes"; else not_ok "the timeline showed notes"; fi
+"$IRCASE" verify 1 >/dev/null 2>"$T/verify"
+check "chain verifies after $rounds kills" 0 $?
+check "integrity_check is ok" ok "$(sqlite3 "$IRCASE_DB" 'PRAGMA integrity_check')"
+check "action count matches the case row" \
+    "$(sqlite3 "$IRCASE_DB" 'SELECT action_count FROM "case" WHERE id = 1')" \
+    "$(sqlite3 "$IRCASE_DB" 'SELECT count(*) FROM action WHERE case_id = 1')"
