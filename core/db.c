@@ -549,6 +549,10 @@ db_open(const char *path, bool create, struct irc_db **out,
 		goto fail;
 	if (create)
 		st = db_migrate(db, err);
+	else if (irc_db_schema_version(db) > MIGRATION_COUNT)
+		st = irc_fail(err, IRC_ERR_SCHEMA, "%s: database schema version "
+		    "%d is newer than this ircase supports (%d); upgrade ircase",
+		    path, irc_db_schema_version(db), MIGRATION_COUNT);
 	else if (irc_db_schema_version(db) != MIGRATION_COUNT)
 		st = irc_fail(err, IRC_ERR_SCHEMA, "%s: schema version %d, "
 		    "expected %d; open it once with a write command to migrate",

@@ -171,6 +171,11 @@ newer_schema_rejected(void **state)
 	f->db = NULL;
 	assert_int_equal(irc_db_open(f->path, &f->db, &err), IRC_ERR_SCHEMA);
 	assert_non_null(strstr(err.msg, "999"));
+
+	/* Read-only commands give the same advice: upgrade, not migrate. */
+	assert_int_equal(irc_db_open_existing(f->path, &f->db, &err),
+	    IRC_ERR_SCHEMA);
+	assert_non_null(strstr(err.msg, "upgrade ircase"));
 }
 
 static void
