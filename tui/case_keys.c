@@ -13,6 +13,7 @@
 #include "lifecycle.h"
 #include "prompt.h"
 #include "records.h"
+#include "sign.h"
 #include "timeutil.h"
 
 static const struct {
@@ -57,6 +58,19 @@ static enum irc_status case_close_submit(struct tui *t, int64_t case_id,
 		irc_fail(err, st, "%s", msg);
 	}
 	irc_strings_free(missing, nmissing);
+
+	/*
+	 * Sign the closed chain's head as 'ircase close' does.  Without a key
+	 * the case stays closed and unsigned; ssh-keygen's output is captured,
+	 * so nothing reaches the screen.
+	 */
+	if (st == IRC_OK) {
+		struct irc_sign_result signed_head;
+		struct irc_error sign_err;
+
+		irc_case_sign(t->db, case_id, &t->actor, IRC_SIGN_ALWAYS,
+		    &signed_head, &sign_err);
+	}
 	return st;
 }
 
