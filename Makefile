@@ -107,12 +107,27 @@ build/bench/bench_%: tests/bench/bench_%.c $(REL)/libircase.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS)
 
+# The TUI benchmark needs the test hooks (tui/tui.c) without sanitizers.
+HOOK_OBJ  = $(APP_SRC:%.c=build/bench/hooks/%.o) $(CORE_SRC:%.c=build/bench/hooks/%.o)
+build/bench/hooks/%.o: %.c $(wildcard core/*.h tui/*.h cli/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DIRC_TEST_BUILD $(CFLAGS) -c -o $@ $<
+
+build/bench/ircase-hooks: $(HOOK_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HOOK_OBJ) $(LIBS)
+
+build/bench/bench_tui: tests/bench/bench_tui.c $(REL)/libircase.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS) -lutil
+
 bench: build/bench/bench_append build/bench/bench_export \
-    build/bench/bench_playbook build/bench/bench_evidence $(PROG)
+    build/bench/bench_playbook build/bench/bench_evidence $(PROG) \
+    build/bench/bench_tui build/bench/ircase-hooks
 	build/bench/bench_append 500 build/bench
 	build/bench/bench_export ./$(PROG) build/bench 1000000 5
 	build/bench/bench_evidence ./$(PROG) build/bench 1024 3
 	build/bench/bench_playbook $${IRCASE_SHARED:-../shared}/playbooks-real 50
+	build/bench/bench_tui build/bench/ircase-hooks build/bench 1000000 10000 5
 
 # The sync benchmark takes minutes (10,000 requests with 2 ms added each).
 bench-sync: build/bench/bench_sync_setup $(PROG)
@@ -120,10 +135,12 @@ bench-sync: build/bench/bench_sync_setup $(PROG)
 	    playbooks/phishing.md build/bench 10000 2
 
 # The crash and concurrency suites at full size, against the optimised
-# build: 200 kill -9 rounds and 8 writers of 500 notes each.
+# build: 200 kill -9 rounds of the CLI and of the TUI, and 8 writers of
+# 500 notes each.
 stress: $(PROG)
 	IRCASE=$(CURDIR)/$(PROG) CRASH_ROUNDS=200 sh tests/cli/crash.sh
 	IRCASE=$(CURDIR)/$(PROG) WRITERS_ACTIONS=500 sh tests/cli/writers.sh
+	IRCASE=$(CURDIR)/$(PROG) TUI_CRASH_ROUNDS=200 sh tests/tui/crash.sh
 
 install: ircase
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks \

@@ -263,15 +263,61 @@ static void tui_tick(struct tui *t)
 			t->stack[i].ops->tick(t, &t->stack[i]);
 }
 
+#ifdef IRC_TEST_BUILD
+#include <sqlite3.h>
+
+#include "db.h"
+
+/*
+ * Test-build hooks for tests/bench/bench_tui.c.  IRCASE_TEST_FIRST_SCREEN
+ * ends the loop once the first screen is drawn.  IRCASE_TEST_VM_STEPS
+ * names a file that gets one line per key: the SQLite virtual machine
+ * instructions that the key and the redraw after it ran, counted in
+ * hundreds by a progress handler.
+ */
+static long tui_vm_hundreds;
+
+static int tui_vm_count(void *arg)
+{
+	tui_vm_hundreds++;
+	return 0;
+}
+
+static FILE *tui_vm_open(struct tui *t)
+{
+	const char *path = getenv("IRCASE_TEST_VM_STEPS");
+	FILE *f;
+
+	if (path == NULL || (f = fopen(path, "a")) == NULL)
+		return NULL;
+	sqlite3_progress_handler(irc_db_handle(t->db), 100, tui_vm_count, NULL);
+	return f;
+}
+#endif
+
 static void tui_loop(struct tui *t)
 {
 	struct screen *s;
 	wint_t wc;
 	int rc, fast_errors = 0;
 	int64_t waited;
+#ifdef IRC_TEST_BUILD
+	FILE *vm = tui_vm_open(t);
+	bool first_only = getenv("IRCASE_TEST_FIRST_SCREEN") != NULL;
+	bool keyed = false;
+#endif
 
 	while (!t->quit && t->depth > 0) {
 		tui_draw_top(t);
+#ifdef IRC_TEST_BUILD
+		if (first_only)
+			break;
+		if (vm != NULL && keyed) {
+			fprintf(vm, "%ld\n", tui_vm_hundreds);
+			fflush(vm);
+			keyed = false;
+		}
+#endif
 		waited = tui_now_ms();
 		rc = get_wch(&wc);
 		waited = tui_now_ms() - waited;
@@ -296,8 +342,16 @@ static void tui_loop(struct tui *t)
 		if (tui_too_small())
 			continue;
 		s = &t->stack[t->depth - 1];
+#ifdef IRC_TEST_BUILD
+		tui_vm_hundreds = 0;
+		keyed = true;
+#endif
 		s->ops->key(t, s, rc == KEY_CODE_YES ? TUI_FKEY(wc) : (int)wc);
 	}
+#ifdef IRC_TEST_BUILD
+	if (vm != NULL)
+		fclose(vm);
+#endif
 }
 
 /* Reopens the case of a draft left by an earlier run, with its note. */
