@@ -72,9 +72,10 @@ static void input_erase(struct tui_input *in, size_t at, size_t count)
 }
 
 /*
- * Returns the key that follows a just-read ESC without waiting, or ERR when
- * none is queued.  curses has already waited ESCDELAY for a function key
- * sequence, so bytes that came with the ESC are queued by now.
+ * Returns the key that follows a just-read cancel key without waiting, or
+ * ERR when none is queued.  For an ESC curses has already waited ESCDELAY
+ * for a function key sequence, so bytes that came with it are queued by
+ * now; a paste arrives in one write, so its bytes are queued too.
  */
 static int input_peek(void)
 {
@@ -90,24 +91,43 @@ static int input_peek(void)
 	return rc == KEY_CODE_YES ? TUI_FKEY(wc) : (int)wc;
 }
 
+/*
+ * Ends the input: whatever is still queued from the same paste is thrown
+ * away, so that the rest of the paste never runs as keys of the screen
+ * behind the input.
+ */
+static enum tui_input_result input_close(enum tui_input_result result)
+{
+	flushinp();
+	return result;
+}
+
 enum tui_input_result tui_input_key(struct tui_input *in, int key)
 {
+	enum tui_action action;
 	int next;
 
 	if (in->buf == NULL)
 		tui_input_clear(in);
-	if (key == TUI_ESC) {
+	action = tui_key_action(TUI_CTX_INPUT, key);
+	/*
+	 * A cancel key (Esc, Ctrl-G) cancels only when pressed alone.  When
+	 * more input is already queued it came in the same paste or escape
+	 * sequence: keep it as text, shown in caret form.
+	 */
+	while (action == TUI_ACT_CANCEL && key > 0 && key < 0x80) {
 		next = input_peek();
 		if (next == ERR)
-			return TUI_INPUT_CANCEL;
-		input_insert(in, (wchar_t)TUI_ESC);
-		return tui_input_key(in, next);
+			return input_close(TUI_INPUT_CANCEL);
+		input_insert(in, (wchar_t)key);
+		key = next;
+		action = tui_key_action(TUI_CTX_INPUT, key);
 	}
-	switch (tui_key_action(TUI_CTX_INPUT, key)) {
+	switch (action) {
 	case TUI_ACT_ACCEPT:
-		return TUI_INPUT_ACCEPT;
+		return input_close(TUI_INPUT_ACCEPT);
 	case TUI_ACT_CANCEL:
-		return TUI_INPUT_CANCEL;
+		return input_close(TUI_INPUT_CANCEL);
 	case TUI_ACT_ERASE_BACK:
 		if (in->cursor > 0)
 			input_erase(in, in->cursor - 1, 1);

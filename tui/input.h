@@ -32,8 +32,10 @@ void tui_input_clear(struct tui_input *in);
 void tui_input_free(struct tui_input *in);
 
 /*
- * Applies one key (keys.h form).  A lone ESC cancels; an ESC followed at
- * once by more input, as in a pasted sequence, is inserted as text.
+ * Applies one key (keys.h form).  A lone ESC or Ctrl-G cancels; one
+ * followed at once by more input, as in a pasted text or sequence, is
+ * inserted as text.  On accept or cancel, input still queued from the same
+ * paste is discarded.
  */
 enum tui_input_result tui_input_key(struct tui_input *in, int key);
 

@@ -64,7 +64,7 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_BACK, { 'q' }, "q", "return focus to the steps, or go back to the case list" },
 
 	{ TUI_CTX_INPUT, TUI_ACT_ACCEPT, { KEY_ENTER_KEYS }, "Enter", "save the text" },
-	{ TUI_CTX_INPUT, TUI_ACT_CANCEL, { TUI_CTRL('g'), TUI_ESC }, "Ctrl-G, Esc", "cancel; Esc cancels only when pressed alone, and an escape that arrives inside a longer sequence is kept as text (shown as ^[)" },
+	{ TUI_CTX_INPUT, TUI_ACT_CANCEL, { TUI_CTRL('g'), TUI_ESC }, "Ctrl-G, Esc", "cancel; each cancels only when pressed alone: one that arrives inside a paste or a longer sequence is kept as text (shown as ^G, ^[), and the rest of a paste is discarded when the input closes" },
 	{ TUI_CTX_INPUT, TUI_ACT_ERASE_BACK, { TUI_FKEY(KEY_BACKSPACE), 127, TUI_CTRL('h') }, "Backspace", "delete the character before the cursor" },
 	{ TUI_CTX_INPUT, TUI_ACT_ERASE_FORWARD, { TUI_FKEY(KEY_DC), TUI_CTRL('d') }, "Delete, Ctrl-D", "delete the character under the cursor" },
 	{ TUI_CTX_INPUT, TUI_ACT_ERASE_LINE, { TUI_CTRL('u') }, "Ctrl-U", "delete everything before the cursor" },
