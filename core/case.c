@@ -17,8 +17,6 @@
 
 /* Longest title accepted, in bytes. */
 #define CASE_TITLE_MAX 500
-/* Longest note accepted, in bytes. */
-#define CASE_NOTE_MAX (64 * 1024)
 
 /* Fills out with a random version 4 UUID in lower-case hex. */
 static enum irc_status
@@ -531,7 +529,7 @@ irc_case_step_set(struct irc_db *db, int64_t case_id, int seq,
 	enum irc_status st;
 
 	if (note != NULL && *note != '\0' &&
-	    (st = case_check_text("note", note, CASE_NOTE_MAX, err)) != IRC_OK)
+	    (st = case_check_text("note", note, IRC_CASE_NOTE_MAX, err)) != IRC_OK)
 		return st;
 	if ((st = irc_db_begin(db, err)) != IRC_OK)
 		return st;
@@ -602,7 +600,7 @@ irc_case_note(struct irc_db *db, int64_t case_id, int seq, const char *text,
 	json_t *body = NULL;
 	enum irc_status st;
 
-	if ((st = case_check_text("note", text, CASE_NOTE_MAX, err)) != IRC_OK)
+	if ((st = case_check_text("note", text, IRC_CASE_NOTE_MAX, err)) != IRC_OK)
 		return st;
 	if ((st = irc_db_begin(db, err)) != IRC_OK)
 		return st;

@@ -18,6 +18,9 @@
 #include "playbook.h"
 #include "status.h"
 
+/* Longest note accepted, in bytes of UTF-8; the TUI input uses it too. */
+#define IRC_CASE_NOTE_MAX (64 * 1024)
+
 struct irc_case_summary {
 	int64_t id;		/* the case number users type */
 	char uuid[37];

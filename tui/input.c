@@ -18,6 +18,7 @@ void tui_input_clear(struct tui_input *in)
 		in->buf = irc_xcalloc(TUI_INPUT_MAX + 1, sizeof(wchar_t));
 	in->len = 0;
 	in->cursor = 0;
+	in->cut = false;
 	in->buf[0] = L'\0';
 }
 
@@ -30,8 +31,10 @@ void tui_input_free(struct tui_input *in)
 
 static void input_insert(struct tui_input *in, wchar_t wc)
 {
-	if (in->len >= TUI_INPUT_MAX)
+	if (in->len >= TUI_INPUT_MAX) {
+		in->cut = true;
 		return;
+	}
 	memmove(in->buf + in->cursor + 1, in->buf + in->cursor,
 	    (in->len - in->cursor) * sizeof(wchar_t));
 	in->buf[in->cursor++] = wc;
@@ -46,7 +49,7 @@ void tui_input_set(struct tui_input *in, const char *text)
 
 	tui_input_clear(in);
 	memset(&ps, 0, sizeof(ps));
-	while (left > 0 && in->len < TUI_INPUT_MAX) {
+	while (left > 0) {
 		n = mbrtowc(&wc, text, left, &ps);
 		if (n == (size_t)-1 || n == (size_t)-2) {
 			wc = 0xFFFD;
@@ -202,25 +205,32 @@ void tui_input_draw(const struct tui_input *in, int y, const char *prompt,
     int cols)
 {
 	int pw, avail, before = 0, x, w;
-	size_t start = 0, i;
-	char *shown;
+	size_t start, i;
+	char *shown, *cutprompt = NULL;
 
 	tui_fill(y, 0, cols, tui_attr(TUI_ROLE_NORMAL));
-	pw = tui_draw(y, 0, prompt, cols / 2, tui_attr(TUI_ROLE_HEADING));
+	if (in->cut) {
+		cutprompt = irc_xasprintf("[cut at %d characters] %s",
+		    TUI_INPUT_MAX, prompt);
+		prompt = cutprompt;
+	}
+	pw = tui_draw(y, 0, prompt, cols / 2, tui_attr(in->cut ?
+	    TUI_ROLE_ERROR : TUI_ROLE_HEADING));
+	free(cutprompt);
 	avail = cols - pw - 1;
 	if (avail < 1 || in->buf == NULL)
 		return;
 
-	/* Scroll right until the cursor fits in the line. */
-	for (i = 0; i < in->cursor; i++) {
-		shown = input_shown(in, i);
-		before += tui_text_width(shown);
+	/* Start as far left of the cursor as fits, measuring only that. */
+	start = in->cursor;
+	while (start > 0) {
+		shown = input_shown(in, start - 1);
+		w = tui_text_width(shown);
 		free(shown);
-	}
-	while (before >= avail && start < in->cursor) {
-		shown = input_shown(in, start++);
-		before -= tui_text_width(shown);
-		free(shown);
+		if (before + w >= avail)
+			break;
+		before += w;
+		start--;
 	}
 
 	x = pw;

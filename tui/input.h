@@ -12,13 +12,19 @@
 #include <stddef.h>
 #include <wchar.h>
 
-/* Maximum characters in one input line. */
-#define TUI_INPUT_MAX 4000
+#include "case.h"
+
+/*
+ * Maximum characters in one input line: the core's note limit, so that a
+ * note the CLI accepts fits.  The core still checks the length in bytes.
+ */
+#define TUI_INPUT_MAX IRC_CASE_NOTE_MAX
 
 struct tui_input {
 	wchar_t *buf;
 	size_t len;
 	size_t cursor;		/* index into buf, 0..len */
+	bool cut;		/* text beyond TUI_INPUT_MAX was dropped */
 };
 
 enum tui_input_result {
@@ -51,7 +57,8 @@ char *tui_input_text(const struct tui_input *in);
 
 /*
  * Draws prompt and the text at row y across cols columns, scrolled so the
- * cursor shows, and places the terminal cursor.
+ * cursor shows, and places the terminal cursor.  After text was cut at
+ * TUI_INPUT_MAX characters the prompt says so.
  */
 void tui_input_draw(const struct tui_input *in, int y, const char *prompt,
     int cols);
