@@ -27,8 +27,8 @@ enum irc_status cli_playbook_open(const char *arg, struct irc_playbook **out,
 
 /*
  * Writes text to path through a temporary file that replaces path only
- * once complete (mode 0600), or to standard output when path is NULL.
- * Returns false after printing the error.
+ * once complete (mode 0600), or to standard output when path is NULL,
+ * sanitised when standard output is a terminal.  Returns false after printing the error.
  */
 bool cli_text_write(const char *path, const char *text);
 

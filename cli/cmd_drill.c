@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "actor.h"
 #include "cli.h"
@@ -48,7 +49,12 @@ cli_text_write(const char *path, const char *text)
 	struct irc_error err;
 
 	if (path == NULL) {
-		fputs(text, stdout);
+		/* Titles and notes in the text are untrusted: no raw escapes. */
+		if (isatty(STDOUT_FILENO))
+			cli_print_clean(stdout, text,
+			    IRC_SAN_KEEP_NEWLINE | IRC_SAN_KEEP_TAB);
+		else
+			fputs(text, stdout);
 		return true;
 	}
 	irc_error_clear(&err);
@@ -349,7 +355,13 @@ drill_report(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(format, "json") == 0) {
-		char *json = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		size_t jflags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;
+		char *json;
+
+		/* On a terminal, as the --json commands: \u escapes only. */
+		if (output == NULL && isatty(STDOUT_FILENO))
+			jflags |= JSON_ENSURE_ASCII;
+		json = json_dumps(report, jflags);
 
 		text = irc_xasprintf("%s\n", json != NULL ? json : "{}");
 		free(json);
@@ -381,7 +393,7 @@ cli_drill_close_report(struct irc_db *db, int64_t case_id)
 		return;
 	}
 	text = irc_drill_report_md(report);
-	fputs(text, stdout);
+	cli_text_write(NULL, text);
 	free(text);
 	json_decref(report);
 }

@@ -2,7 +2,10 @@
  * cmd_register.c: "ircase register", the incident register of the cases
  * opened in a period, as CSV, XLSX or Markdown (core/register.h).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +13,7 @@
 #include "cli.h"
 #include "export.h"
 #include "register.h"
+#include "sanitize.h"
 
 static const char register_options[] =
     "Options:\n"
@@ -48,6 +52,52 @@ cli_parse_period(const struct cli_ctx *ctx, const char *from, const char *to,
 	return true;
 }
 
+/*
+ * Writes a text register to the terminal with its untrusted titles and
+ * categories sanitised.  Returns the exit status.
+ */
+static int
+register_terminal(struct irc_db *db, const struct irc_register_query *q,
+    enum irc_register_format format)
+{
+	struct irc_error err;
+	char *text = NULL;
+	size_t len = 0;
+	int64_t rows;
+	FILE *mem;
+
+	irc_error_clear(&err);
+	if ((mem = open_memstream(&text, &len)) == NULL)
+		return cli_failf("cannot buffer the register: %s",
+		    strerror(errno));
+	if (irc_register_write(db, q, format, mem, NULL, &rows, &err) !=
+	    IRC_OK) {
+		fclose(mem);
+		free(text);
+		return cli_fail(&err);
+	}
+	if (fclose(mem) != 0) {
+		free(text);
+		return cli_failf("cannot buffer the register: %s",
+		    strerror(errno));
+	}
+	/* Line by line, so that CSV's CRLF line ends stay as they are. */
+	for (char *line = text, *end; *line != '\0'; line = end + 1) {
+		bool crlf;
+
+		if ((end = strchr(line, '\n')) == NULL) {
+			cli_print_clean(stdout, line, IRC_SAN_KEEP_TAB);
+			break;
+		}
+		crlf = end > line && end[-1] == '\r';
+		*(crlf ? end - 1 : end) = '\0';
+		cli_print_clean(stdout, line, IRC_SAN_KEEP_TAB);
+		fputs(crlf ? "\r\n" : "\n", stdout);
+	}
+	free(text);
+	return CLI_EXIT_OK;
+}
+
 /* Writes the register to path, or to stdout.  Returns the exit status. */
 static int
 register_output(struct irc_db *db, const struct irc_register_query *q,
@@ -58,6 +108,9 @@ register_output(struct irc_db *db, const struct irc_register_query *q,
 	int64_t rows;
 
 	irc_error_clear(&err);
+	if (format != IRC_REGISTER_XLSX && path == NULL &&
+	    isatty(STDOUT_FILENO))
+		return register_terminal(db, q, format);
 	if (format == IRC_REGISTER_XLSX || path == NULL) {
 		if (irc_register_write(db, q, format, stdout, path, &rows, &err) !=
 		    IRC_OK)
