@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "config.h"
 #include "mem.h"
+#include "paths.h"
 #include "playbook.h"
 
 struct loader {
@@ -546,18 +547,19 @@ static enum irc_status
 config_read(const char *path, char **text, size_t *len,
     struct irc_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	enum irc_status st;
 	struct stat sb;
+	FILE *f;
 	size_t n;
 
 	*text = NULL;
-	if (f == NULL)
-		return irc_fail(err, errno == ENOENT ? IRC_ERR_NOT_FOUND :
-		    IRC_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if ((st = irc_path_open_regular(path, "config file", &f, err)) !=
+	    IRC_OK)
+		return st;
+	if (fstat(fileno(f), &sb) != 0) {
 		fclose(f);
-		return irc_fail(err, IRC_ERR_IO, "%s is not a regular file; "
-		    "point IRCASE_CONFIG at a YAML file", path);
+		return irc_fail(err, IRC_ERR_IO, "cannot read %s: %s", path,
+		    strerror(errno));
 	}
 	if (sb.st_size > IRC_CONFIG_MAX_SIZE) {
 		fclose(f);

@@ -2,9 +2,11 @@
  * paths.c: the database location and its folder.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mem.h"
 #include "paths.h"
@@ -66,4 +68,31 @@ irc_path_make_parent(const char *path, struct irc_error *err)
 out:
 	free(dir);
 	return st;
+}
+
+enum irc_status
+irc_path_open_regular(const char *path, const char *what, FILE **out,
+    struct irc_error *err)
+{
+	struct stat sb;
+	int fd;
+
+	*out = NULL;
+	/* O_NONBLOCK has no effect on a regular file, only on the open. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return irc_fail(err, errno == ENOENT ? IRC_ERR_NOT_FOUND :
+		    IRC_ERR_IO, "cannot read %s %s: %s", what, path,
+		    strerror(errno));
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return irc_fail(err, IRC_ERR_IO, "%s %s is not a regular file; "
+		    "give the path of a regular file", what, path);
+	}
+	if ((*out = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return irc_fail(err, IRC_ERR_IO, "cannot read %s %s: %s", what,
+		    path, strerror(errno));
+	}
+	return IRC_OK;
 }

@@ -4,6 +4,8 @@
 #ifndef IRC_PATHS_H
 #define IRC_PATHS_H
 
+#include <stdio.h>
+
 #include "status.h"
 
 /*
@@ -19,5 +21,14 @@ enum irc_status irc_path_db(const char *override, char **out,
  * mode 0700.  Existing folders are left as they are.
  */
 enum irc_status irc_path_make_parent(const char *path, struct irc_error *err);
+
+/*
+ * Opens path for reading as a stream in *out.  The open does not block on
+ * a FIFO, and anything but a regular file is rejected.  Fails with
+ * IRC_ERR_NOT_FOUND when path does not exist; what names the file in
+ * messages ("config file").
+ */
+enum irc_status irc_path_open_regular(const char *path, const char *what,
+    FILE **out, struct irc_error *err);
 
 #endif

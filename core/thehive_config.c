@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "mem.h"
+#include "paths.h"
 #include "thehive.h"
 
 /* Longest API key accepted, in bytes. */
@@ -151,9 +152,8 @@ key_from_file(struct irc_hive_target *t, const char *path,
 
 	if ((st = check_private(path, "key file", err)) != IRC_OK)
 		return st;
-	if ((fp = fopen(path, "r")) == NULL)
-		return irc_fail(err, IRC_ERR_IO, "cannot read key file %s: %s",
-		    path, strerror(errno));
+	if ((st = irc_path_open_regular(path, "key file", &fp, err)) != IRC_OK)
+		return st;
 	t->key = read_key_line(fp);
 	fclose(fp);
 	if (t->key == NULL || t->key[0] == '\0')
@@ -316,11 +316,15 @@ config_file(const char *path, struct irc_hive_config *cfg,
 	yaml_node_t *root;
 	yaml_node_pair_t *p;
 	enum irc_status st = IRC_OK;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
 
-	if (fp == NULL)
-		return errno == ENOENT ? IRC_OK : irc_fail(err, IRC_ERR_IO,
-		    "cannot read %s: %s", path, strerror(errno));
+	if ((st = irc_path_open_regular(path, "config file", &fp, err)) !=
+	    IRC_OK) {
+		if (st != IRC_ERR_NOT_FOUND)
+			return st;
+		irc_error_clear(err);
+		return IRC_OK;
+	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, fp);
 	if (!yaml_parser_load(&parser, &doc)) {
