@@ -15,6 +15,7 @@
 
 #include "action.h"
 #include "config.h"
+#include "crosscheck.h"
 #include "drill.h"
 #include "mem.h"
 #include "sanitize.h"
@@ -630,6 +631,7 @@ chain_check(struct irc_db *db, int64_t case_id, int64_t after_seq,
 	char uuid[37], head[IRC_HASH_HEX];
 	int64_t stored_count;
 	struct irc_chain_walk walk;
+	struct irc_crosscheck *cc = NULL;
 	struct irc_action a;
 	enum irc_status st = IRC_OK;
 	bool own_txn = false;
@@ -695,20 +697,31 @@ chain_check(struct irc_db *db, int64_t case_id, int64_t after_seq,
 	sqlite3_bind_int64(stmt, 1, case_id);
 	if (after_seq > 0)
 		sqlite3_bind_int64(stmt, 2, after_seq);
+	/* A whole-chain check also compares the case's records with it. */
+	if (after_seq == 0)
+		cc = irc_crosscheck_start(db, case_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&a, 0, sizeof a);
 		action_from_row(stmt, &a, false);
 		irc_chain_walk_add(&walk, &a);
+		if (cc != NULL && walk.result.ok)
+			st = irc_crosscheck_add(cc, &a, err);
 		irc_action_clear(&a);
+		if (st != IRC_OK)
+			goto out;
 	}
 	if (rc != SQLITE_DONE) {
 		st = irc_db_fail(db, err, "cannot read actions");
 		goto out;
 	}
 	irc_chain_walk_finish(&walk, case_id, head, stored_count);
+	if (cc != NULL && walk.result.ok &&
+	    (st = irc_crosscheck_finish(cc, &walk.result, err)) != IRC_OK)
+		goto out;
 	*r = walk.result;
 	r->checked -= after_seq;
 out:
+	irc_crosscheck_free(cc);
 	sqlite3_finalize(stmt);
 	free(sql);
 	if (own_txn)

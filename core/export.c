@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crosscheck.h"
 #include "export_internal.h"
 #include "mem.h"
 #include "sanitize.h"
@@ -237,6 +238,7 @@ exp_walk_actions(struct exp_ctx *x,
     struct irc_error *), struct irc_error *err)
 {
 	struct irc_action_iter *it = NULL;
+	struct irc_crosscheck *cc;
 	const struct irc_action *a;
 	enum irc_status st;
 
@@ -244,20 +246,30 @@ exp_walk_actions(struct exp_ctx *x,
 	if ((st = irc_action_iter_open(x->db, x->kase->sum.id, &it, err)) !=
 	    IRC_OK)
 		return st;
+	/* The records the export writes are compared with the log as well. */
+	cc = irc_crosscheck_start(x->db, x->kase->sum.id);
 	for (;;) {
 		if ((st = irc_action_iter_next(it, &a, err)) != IRC_OK ||
 		    a == NULL)
 			break;
 		irc_chain_walk_add(&x->walk, a);
 		x->result->actions++;
+		if (x->walk.result.ok &&
+		    (st = irc_crosscheck_add(cc, a, err)) != IRC_OK)
+			break;
 		if ((st = each_action(x, a, err)) != IRC_OK)
 			break;
 	}
 	irc_action_iter_close(it);
+	if (st == IRC_OK) {
+		irc_chain_walk_finish(&x->walk, x->kase->sum.id,
+		    x->kase->head_hash, x->stored_count);
+		if (x->walk.result.ok)
+			st = irc_crosscheck_finish(cc, &x->walk.result, err);
+	}
+	irc_crosscheck_free(cc);
 	if (st != IRC_OK)
 		return st;
-	irc_chain_walk_finish(&x->walk, x->kase->sum.id, x->kase->head_hash,
-	    x->stored_count);
 	x->result->verify = x->walk.result;
 	return IRC_OK;
 }

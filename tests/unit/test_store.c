@@ -71,7 +71,9 @@ playbook_fake(void)
 	pb->title = "Fake playbook";
 	pb->text = "# Fake\n";
 	pb->text_len = 7;
-	snprintf(pb->sha256, sizeof pb->sha256, "%064d", 1);
+	/* The real SHA-256 of text: verify recomputes it. */
+	snprintf(pb->sha256, sizeof pb->sha256, "%s",
+	    "52368e0e1d1b9eb5af727ba1e9961403a32d12502465d79607c8405a9b1e5bf8");
 	for (int p = 0; p < IRC_PHASE_COUNT; p++)
 		pb->phases[p].phase = (enum irc_phase)p;
 	pb->phases[IRC_PHASE_RESPOND].steps = respond;

@@ -1,0 +1,98 @@
+#!/bin/sh
+# verify compares the case's records with its action log: a plain SQL
+# edit to a record table (the case row, steps, reports, decisions,
+# evidence, the playbook snapshot, ...) leaves the chain intact but makes
+# verify, show and export report the table, the row and the field.
+. "$(dirname "$0")/../lib.sh"
+
+pb="$IRCASE_TOP/tests/data/cli/phishing.md"
+printf 'disk image\n' >"$T/image.bin"
+
+# make_case: case 1 with one record of each kind and an untouched case 2.
+make_case() {
+	rm -f "$IRCASE_DB" "$IRCASE_DB-wal" "$IRCASE_DB-shm"
+	"$IRCASE" new --playbook "$pb" --title "Tamper target" >/dev/null
+	"$IRCASE" step 1 1 start
+	"$IRCASE" step 1 2 done
+	"$IRCASE" report 1 --by alice --channel email "mail looked odd" >/dev/null
+	"$IRCASE" decide 1 incident --reason "credentials entered" \
+	    --severity 3 >/dev/null
+	"$IRCASE" milestone 1 contained --note "host isolated" >/dev/null
+	"$IRCASE" lesson 1 --went-well "fast triage" >/dev/null
+	"$IRCASE" followup add 1 --owner bob --due 2030-01-01 "train staff" \
+	    >/dev/null
+	"$IRCASE" evidence add 1 "$T/image.bin" >/dev/null
+	"$IRCASE" observable add 1 ip 192.0.2.7 >/dev/null
+	"$IRCASE" role 1 scribe carol >/dev/null
+	"$IRCASE" new --playbook "$pb" --title "Untouched" >/dev/null
+}
+
+# tamper NAME SQL PATTERN [shared]: after SQL, verify exits 3 with PATTERN
+# on stderr and case 2 still verifies, unless the edited row is shared by
+# both cases (a playbook snapshot).
+tamper() {
+	make_case
+	sqlite3 "$IRCASE_DB" "PRAGMA foreign_keys = OFF; $2"
+	"$IRCASE" verify >"$T/out" 2>"$T/err"
+	check "$1: verify exit status" 3 "$?"
+	check_match "$1: names table and field" "$3" "$(cat "$T/err")"
+	[ "${4:-}" = shared ] ||
+	    check_match "$1: other case intact" "^case 2: intact" "$(cat "$T/out")"
+}
+
+make_case
+"$IRCASE" verify >"$T/out" 2>"$T/err"
+check "untouched database verifies" 0 "$?"
+check "untouched database no error" "" "$(cat "$T/err")"
+
+tamper "case title" "UPDATE \"case\" SET title = 'innocent' WHERE id = 1" \
+    'case 1: table case row 1 field title does not match'
+tamper "case severity" "UPDATE \"case\" SET severity = 1 WHERE id = 1" \
+    'table case row 1 field severity'
+tamper "case status" "UPDATE \"case\" SET status = 'closed' WHERE id = 1" \
+    'table case row 1 field status'
+tamper "step state" "UPDATE step SET state = 'done' WHERE case_id = 1 AND seq = 3" \
+    'table step row 3 field state reads done but its step.state actions leave it pending'
+tamper "step undone" "UPDATE step SET state = 'pending' WHERE case_id = 1 AND seq = 2" \
+    'table step row 2 field state'
+tamper "report text" "UPDATE report SET text = 'nothing' WHERE case_id = 1" \
+    'table report row 1 field text does not match action seq [0-9]+ \(report.add\)'
+tamper "decision reason" "UPDATE decision SET reason = 'none' WHERE case_id = 1" \
+    'table decision row #1 of the case field reason'
+tamper "milestone note" "UPDATE milestone SET note = 'x' WHERE case_id = 1" \
+    "table milestone row 'contained' field note"
+tamper "lesson text" "UPDATE lesson SET text = 'x' WHERE case_id = 1" \
+    'table lesson row #1 of the case field text'
+tamper "followup owner" "UPDATE followup SET owner = 'mallory' WHERE case_id = 1" \
+    'table followup row [0-9]+ field owner'
+tamper "evidence sha256" "UPDATE evidence SET sha256 = '$(printf '%064d' 0)' WHERE case_id = 1" \
+    'table evidence row 1 field sha256 does not match action seq [0-9]+ \(evidence.add\)'
+tamper "evidence size" "UPDATE evidence SET size = 1 WHERE case_id = 1" \
+    'table evidence row 1 field size'
+tamper "evidence name" "UPDATE evidence SET name = 'other.bin' WHERE case_id = 1" \
+    'table evidence row 1 field name'
+tamper "observable value" "UPDATE observable SET value = '198.51.100.1' WHERE case_id = 1" \
+    'table observable row 1 field value'
+tamper "role person" "UPDATE case_role SET person = 'mallory' WHERE case_id = 1" \
+    'table case_role row scribe field person'
+tamper "report removed" "DELETE FROM report WHERE case_id = 1" \
+    'table report has no row 1'
+tamper "decision added" "INSERT INTO decision (case_id, verdict, reason, decided_by, decided_at) VALUES (1, 'event', 'late', 'x', 0)" \
+    'table decision has 2 rows but its actions wrote 1'
+tamper "snapshot text" "UPDATE playbook_snapshot SET text = 'tampered'" \
+    'table playbook_snapshot row 1 field text does not match its sha256' shared
+tamper "snapshot text and sha256" \
+    "UPDATE playbook_snapshot SET text = 'tampered', sha256 = '$(printf tampered | sha256sum | cut -c1-64)'" \
+    'table playbook_snapshot row 1 field sha256 does not match action seq 1 \(case.open\)' shared
+
+# show and export carry the same verdict.
+make_case
+sqlite3 "$IRCASE_DB" "UPDATE report SET text = 'nothing'"
+"$IRCASE" show 1 >"$T/out" 2>"$T/err"
+check_no_match "show does not claim intact" 'Chain: intact' "$(cat "$T/out")"
+check_match "show names the table" 'table report' "$(cat "$T/out" "$T/err")"
+"$IRCASE" export 1 -o "$T/case.json" 2>"$T/err"
+check "export verify.ok false" false \
+    "$(jq -r '.verify.ok' "$T/case.json" 2>/dev/null)"
+
+echo "1..$_tap_n"
