@@ -432,7 +432,7 @@ static bool
 case_ensure(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
 {
 	struct irc_hive_req *req;
-	json_t *reply;
+	const char *id;
 
 	if (c->remote[0] != '\0')
 		return true;
@@ -450,12 +450,9 @@ case_ensure(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
 		    "/api/v1/case");
 		irc_hive_send(p->hive, req);
 		p->res->requests++;
-		reply = req->reply;
-		if (req->status == 201 &&
-		    json_string_value(json_object_get(reply, "_id")) != NULL) {
-			snprintf(c->remote, sizeof c->remote, "%s",
-			    json_string_value(json_object_get(reply, "_id")));
-			c->number = json_integer_value(json_object_get(reply,
+		if ((id = irc_hive_req_created(req)) != NULL) {
+			snprintf(c->remote, sizeof c->remote, "%s", id);
+			c->number = json_integer_value(json_object_get(req->reply,
 			    "number"));
 			irc_hive_req_free(req);
 			break;
@@ -466,6 +463,9 @@ case_ensure(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
 			return false;
 		}
 		sync_sleep_ms(sync_backoff_ms(p, attempt, req));
+		if (req->timed_out)
+			/* Give a slow server time to store it before the lookup. */
+			sync_sleep_ms(p->target->timeout * 1000);
 		irc_hive_req_free(req);
 	}
 	if (c->remote[0] == '\0')
@@ -656,11 +656,10 @@ tasks_create(struct sync_pass *p, struct sync_case *c, char *error,
 		done = irc_hive_perform(p->hive, 100, &running);
 		for (; done != NULL; done = done->next) {
 			struct sync_step *s = done->user;
-			const char *id = json_string_value(json_object_get(
-			    done->reply, "_id"));
+			const char *id = irc_hive_req_created(done);
 
 			finished++;
-			if (done->status == 201 && id != NULL) {
+			if (id != NULL) {
 				snprintf(s != NULL ? s->task : c->case_log, 64, "%s", id);
 				if (s != NULL)
 					snprintf(s->remote_state,
@@ -1008,30 +1007,54 @@ lane_finish(struct sync_pass *p, struct lane *l, struct irc_hive_req *req,
 	if (req->status >= 200 && req->status < 300) {
 		switch (r->ops[r->op]) {
 		case OP_OBSERVABLE:
-			obj = json_is_array(req->reply) ? json_array_get(req->reply,
-			    0) : json_array_get(json_object_get(req->reply,
-			    "success"), 0);
-			id = json_string_value(json_object_get(obj, "_id"));
-			if (id == NULL) {
+			obj = json_object_get(req->reply, "failure");
+			if (json_array_size(obj) > 0 && json_array_size(
+			    json_object_get(req->reply, "success")) == 0) {
 				/* A 207 with only a failure: it already exists. */
 				r->ops[r->op] = OP_OBS_LOOKUP;
 				return IRC_OK;
+			}
+			if ((id = irc_hive_req_created(req)) == NULL) {
+				/* Unknown outcome: look for it before a new create. */
+				snprintf(r->error, sizeof r->error, "%s", req->error);
+				r->ops[r->op] = OP_OBS_LOOKUP;
+				goto retry;
 			}
 			st = sync_map_put(p, "observable", r->action_id, id, 0,
 			    NULL, err);
 			break;
 		case OP_OBS_LOOKUP:
-			id = json_string_value(json_object_get(json_array_get(
-			    req->reply, 0), "_id"));
-			if (id != NULL)
-				st = sync_map_put(p, "observable", r->action_id, id, 0,
-				    NULL, err);
+			obj = json_array_get(req->reply, 0);
+			id = json_string_value(json_object_get(obj, "_id"));
+			if (!json_is_array(req->reply) || (obj != NULL &&
+			    id == NULL)) {
+				snprintf(r->error, sizeof r->error, "%s %s: HTTP %ld "
+				    "with a reply that is not a list of "
+				    "observables", req->method, req->path,
+				    req->status);
+				goto retry;
+			}
+			if (id == NULL) {
+				/* Not stored after all: create it (again). */
+				r->ops[r->op] = OP_OBSERVABLE;
+				if (r->error[0] == '\0')
+					snprintf(r->error, sizeof r->error, "%s %s: "
+					    "TheHive holds no such observable",
+					    req->method, req->path);
+				goto retry;
+			}
+			st = sync_map_put(p, "observable", r->action_id, id, 0,
+			    NULL, err);
 			break;
 		case OP_LOG:
-			id = json_string_value(json_object_get(req->reply, "_id"));
-			if (id != NULL)
-				st = sync_map_put(p, "log", r->action_id, id, 0, NULL,
-				    err);
+			if ((id = irc_hive_req_created(req)) == NULL) {
+				snprintf(r->error, sizeof r->error, "%s", req->error);
+				r->uncertain = true;
+				l->reconcile = true;
+				l->page_from = 0;
+				goto retry;
+			}
+			st = sync_map_put(p, "log", r->action_id, id, 0, NULL, err);
 			break;
 		case OP_TASK_PATCH:
 			if (l->step != NULL) {
@@ -1085,6 +1108,12 @@ retry:
 		return row_save(p, r, err);
 	}
 	l->wait_until = now_ms() + sync_backoff_ms(p, r->attempts, req);
+	if (req->timed_out && r->uncertain)
+		/*
+		 * A server slower than the timeout may still store the log:
+		 * give it one more timeout before the marker search.
+		 */
+		l->wait_until += p->target->timeout * 1000;
 	return IRC_OK;
 }
 

@@ -34,10 +34,8 @@ struct req_priv {
 	char *payload;
 	char curl_error[CURL_ERROR_SIZE];
 	size_t cap;
+	bool too_big;		/* the reply passed IRC_HIVE_REPLY_MAX */
 };
-
-/* Largest reply kept, in bytes; a longer one is cut (and is not JSON). */
-#define REPLY_MAX (64u * 1024 * 1024)
 
 void
 irc_hive_trace(const char *fmt, ...)
@@ -176,6 +174,8 @@ req_reset_result(struct irc_hive_req *req)
 	req->status = 0;
 	req->retry_after = -1;
 	req->transport_error = false;
+	req->timed_out = false;
+	req->unusable = false;
 	req->error[0] = '\0';
 }
 
@@ -197,8 +197,11 @@ on_body(char *data, size_t size, size_t nmemb, void *user)
 	struct req_priv *p = req->priv;
 	size_t n = size * nmemb;
 
-	if (req->text_len + n > REPLY_MAX)
+	if (req->text_len + n > (size_t)IRC_HIVE_REPLY_MAX) {
+		/* Returning less than n makes libcurl stop the transfer. */
+		p->too_big = true;
 		return 0;
+	}
 	if (req->text_len + n + 1 > p->cap) {
 		p->cap = (req->text_len + n + 1) * 2;
 		req->text = irc_xrealloc(req->text, p->cap, 1);
@@ -378,7 +381,12 @@ req_finish(struct irc_hive *hive, struct irc_hive_req *req, CURLcode rc)
 	if (rc != CURLE_OK) {
 		req->transport_error = true;
 		req->status = 0;
-		if (p->resend_refused)
+		req->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+		if (p->too_big)
+			snprintf(req->error, sizeof req->error, "%s %s: reply "
+			    "larger than %ld bytes", req->method, req->path,
+			    IRC_HIVE_REPLY_MAX);
+		else if (p->resend_refused)
 			snprintf(req->error, sizeof req->error, "%s %s: the "
 			    "connection closed before any answer; TheHive may "
 			    "have stored it", req->method, req->path);
@@ -440,16 +448,50 @@ irc_hive_send(struct irc_hive *hive, struct irc_hive_req *req)
 	return req;
 }
 
+const char *
+irc_hive_req_created(struct irc_hive_req *req)
+{
+	json_t *obj = req->reply;
+	const char *id, *what;
+	char line[160];
+
+	if (req->status < 200 || req->status >= 300)
+		return NULL;
+	if (json_is_object(obj) && json_is_array(json_object_get(obj,
+	    "success")))
+		obj = json_object_get(obj, "success");
+	if (json_is_array(obj))
+		obj = json_array_get(obj, 0);
+	id = json_string_value(json_object_get(obj, "_id"));
+	if (id == NULL)
+		id = json_string_value(json_object_get(obj, "id"));
+	if (id != NULL && *id != '\0')
+		return id;
+	req->unusable = true;
+	if (req->text_len == 0)
+		what = "an empty body";
+	else if (req->reply == NULL)
+		what = "a body that is not JSON";
+	else
+		what = "a reply without the new object's id";
+	first_text_line(req->reply == NULL ? req->text : NULL, line,
+	    sizeof line);
+	snprintf(req->error, sizeof req->error, "%s %s: HTTP %ld with %s%s%s; "
+	    "TheHive may have stored it", req->method, req->path, req->status,
+	    what, line[0] != '\0' ? ": " : "", line);
+	return NULL;
+}
+
 bool
 irc_hive_req_uncertain(const struct irc_hive_req *req)
 {
-	return req->transport_error || req->status >= 500;
+	return req->transport_error || req->status >= 500 || req->unusable;
 }
 
 bool
 irc_hive_req_retryable(const struct irc_hive_req *req)
 {
-	return req->transport_error || req->status == 408 ||
+	return req->transport_error || req->unusable || req->status == 408 ||
 	    req->status == 429 || req->status >= 500;
 }
 
@@ -574,26 +616,18 @@ irc_hive_proxy(const struct irc_hive_target *t, char *buf, size_t size)
 {
 	const char *scheme = t->url != NULL &&
 	    strncasecmp(t->url, "https:", 6) == 0 ? "https" : "http";
-	const char *proxy = proxy_env(scheme), *at, *no;
-	const char *host_start;
-	char shown[512];
+	const char *proxy = proxy_env(scheme), *no;
+	char *shown;
 
 	no = getenv("no_proxy") ? getenv("no_proxy") : getenv("NO_PROXY");
 	if (proxy == NULL) {
 		snprintf(buf, size, "none");
 		return;
 	}
-	/* Hide user:password@ in the proxy URL. */
-	host_start = strstr(proxy, "://");
-	host_start = host_start != NULL ? host_start + 3 : proxy;
-	at = strchr(host_start, '@');
-	if (at != NULL)
-		snprintf(shown, sizeof shown, "%.*s***@%s",
-		    (int)(host_start - proxy), proxy, at + 1);
-	else
-		snprintf(shown, sizeof shown, "%s", proxy);
+	shown = irc_hive_url_masked(proxy);
 	if (no != NULL && *no != '\0')
 		snprintf(buf, size, "%s (no_proxy=%s)", shown, no);
 	else
 		snprintf(buf, size, "%s", shown);
+	free(shown);
 }

@@ -114,6 +114,8 @@ struct irc_hive_req {
 	size_t text_len;
 	long retry_after;	/* seconds from Retry-After, -1 when absent */
 	bool transport_error;	/* no complete answer: timeout, reset, refused */
+	bool timed_out;		/* the request took longer than the timeout */
+	bool unusable;		/* a 2xx create reply without the new id */
 	char error[IRC_ERROR_MAX];	/* what went wrong, for the user */
 
 	/* Private to the client. */
@@ -146,17 +148,40 @@ struct irc_hive_req *irc_hive_perform(struct irc_hive *hive, int timeout_ms,
 struct irc_hive_req *irc_hive_send(struct irc_hive *hive,
     struct irc_hive_req *req);
 
+/* Largest reply body read, in bytes; a longer one fails the request. */
+#define IRC_HIVE_REPLY_MAX (16L * 1024 * 1024)
+
+/*
+ * Returns the id ("_id", or "id" as TheHive 4's v0 routes write it) of the
+ * object a create made: the reply is that object, an array whose first
+ * element it is, or a 207's {"success": [...]}.  For a 2xx reply without
+ * one (empty, not JSON, null, [] or {}, a login page), sets req->unusable
+ * and req->error and returns NULL: the outcome is unknown.  Returns NULL
+ * for a reply that is not 2xx, too.
+ */
+const char *irc_hive_req_created(struct irc_hive_req *req);
+
 /*
  * Returns true when the outcome of req is unknown: no answer, a timeout,
- * a reset, or a 5xx.  The server may have stored the object.
+ * a reset, a 5xx, or a create's 2xx reply without the new id (see
+ * irc_hive_req_created()).  The server may have stored the object.
  */
 bool irc_hive_req_uncertain(const struct irc_hive_req *req);
 
-/* Returns true for a status that is worth retrying: 408, 429, 5xx. */
+/*
+ * Returns true for an outcome worth retrying: no answer, 408, 429, 5xx,
+ * or an unusable create reply.
+ */
 bool irc_hive_req_retryable(const struct irc_hive_req *req);
 
 /* Returns true for a 400 whose message says the object already exists. */
 bool irc_hive_req_exists(const struct irc_hive_req *req);
+
+/*
+ * Returns url as a new string (caller frees) with any user:password@ in
+ * its authority replaced by "***@", for messages and output.
+ */
+char *irc_hive_url_masked(const char *url);
 
 /*
  * Describes the proxy that libcurl will use for the target's URL, from

@@ -19,7 +19,14 @@ Test hooks (no authentication, never part of TheHive):
     GET  /_fake/state      every stored object and every request received
     POST /_fake/fault      queue a fault: {"method", "path" (a regex),
                            "times", "status", "body", "content_type",
-                           "delay_ms", "drop", "retry_after", "commit"}
+                           "delay_ms", "drop", "retry_after", "commit",
+                           "commit_first", "body_bytes"}
+                           With "commit" the request is carried out after
+                           the delay, then the fault answers (a slow server
+                           that stores late); with "commit_first" it is
+                           carried out before the delay (a server that
+                           stores at once but answers late).  "body_bytes"
+                           answers N bytes of "x" instead of "body".
     POST /_fake/latency    {"ms": N}: sleep N ms before every answer
     POST /_fake/reset      forget every object, request and fault
     POST /_fake/clear-requests
@@ -882,6 +889,11 @@ class Handler(BaseHTTPRequestHandler):
             })
         if latency:
             time.sleep(latency / 1000.0)
+        if fault and fault.get("commit_first"):
+            self.dispatch(method, path, raw)
+            if fault.get("delay_ms"):
+                time.sleep(fault["delay_ms"] / 1000.0)
+            return self.answer_fault(fault)
         if fault and fault.get("delay_ms"):
             time.sleep(fault["delay_ms"] / 1000.0)
         if fault and not fault.get("commit"):
@@ -908,6 +920,8 @@ class Handler(BaseHTTPRequestHandler):
             headers["Retry-After"] = str(f["retry_after"])
         status = f.get("status", 500)
         body = f.get("body")
+        if f.get("body_bytes"):
+            body = b"x" * int(f["body_bytes"])
         ctype = f.get("content_type") or ("application/json"
                                           if not isinstance(body, str)
                                           else "text/html")
