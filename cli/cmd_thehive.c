@@ -35,7 +35,7 @@ thehive_check(const struct irc_hive_target *t)
 	static const char *const names[] = { "unknown", "TheHive 4",
 	    "TheHive 5 (before 5.2)", "TheHive 5.2 or later" };
 	enum irc_hive_version version;
-	char *vtext = NULL, *login = NULL, proxy[600];
+	char *vtext = NULL, *login = NULL, *url, proxy[600];
 	struct irc_hive *hive;
 	struct irc_error err;
 	int rc = CLI_EXIT_OK;
@@ -47,7 +47,9 @@ thehive_check(const struct irc_hive_target *t)
 		    strcmp(t->name, "drill") == 0 ? "drill." : "");
 	irc_hive_proxy(t, proxy, sizeof proxy);
 	show("target", t->name);
-	show("url", t->url);
+	url = irc_hive_url_masked(t->url);
+	show("url", url);
+	free(url);
 	show("organisation", t->org ? t->org : "(the user's default)");
 	show("key", t->key_source ? t->key_source : "(none)");
 	show("proxy", proxy);

@@ -202,6 +202,7 @@ target_key(struct irc_hive_target *t, struct target_src *src,
     const char *config_path, struct irc_error *err)
 {
 	enum irc_status st;
+	char *url;
 
 	if (t->url == NULL)
 		return IRC_OK;
@@ -220,9 +221,29 @@ target_key(struct irc_hive_target *t, struct target_src *src,
 		return key_from_file(t, src->key_file, err);
 	if (src->key_cmd != NULL)
 		return key_from_command(t, src->key_cmd, src->key_origin, err);
-	return irc_fail(err, IRC_ERR_INVALID, "no API key for the %s TheHive "
+	url = irc_hive_url_masked(t->url);
+	st = irc_fail(err, IRC_ERR_INVALID, "no API key for the %s TheHive "
 	    "target at %s; set IRCASE_THEHIVE%s_KEY_FILE, _KEY_CMD or _KEY",
-	    t->name, t->url, strcmp(t->name, "drill") == 0 ? "_DRILL" : "");
+	    t->name, url, strcmp(t->name, "drill") == 0 ? "_DRILL" : "");
+	free(url);
+	return st;
+}
+
+char *
+irc_hive_url_masked(const char *url)
+{
+	const char *host, *end, *at = NULL;
+
+	host = strstr(url, "://");
+	host = host != NULL ? host + 3 : url;
+	end = host + strcspn(host, "/?#");
+	/* The last '@' ends the userinfo, which may itself hold an '@'. */
+	for (const char *c = host; c < end; c++)
+		if (*c == '@')
+			at = c;
+	if (at == NULL)
+		return irc_xstrdup(url);
+	return irc_xasprintf("%.*s***@%s", (int)(host - url), url, at + 1);
 }
 
 static const char *const env_names[] = {
