@@ -30,8 +30,7 @@ on_tty() {
 	script -qc "$1" /dev/null | tr -d '\r'
 }
 
-# check_visible NAME TEXT: no raw ESC, BEL or U+202E in TEXT, and the
-# title shown in caret form.
+# check_visible NAME TEXT: no raw ESC, BEL or U+202E in TEXT.
 check_visible() {
 	check_no_match "$1 has no raw ESC" "$esc" "$2"
 	check_no_match "$1 has no raw BEL" "$bel" "$2"
