@@ -332,6 +332,23 @@ cc_note_case(struct irc_crosscheck *cc, const struct irc_action *a,
 	}
 }
 
+/* Returns true for the kinds this check reads, so notes are not parsed. */
+static bool
+cc_kind_tracked(const char *kind)
+{
+	static const char *const other[] = {
+		"step.state", "role.assign", "case.open", "decision", "case.close",
+	};
+
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (strcmp(other[i], kind) == 0)
+			return true;
+	for (size_t i = 0; i < CC_NKINDS; i++)
+		if (strcmp(cc_kinds[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
 enum irc_status
 irc_crosscheck_add(struct irc_crosscheck *cc, const struct irc_action *a,
     struct irc_error *err)
@@ -339,7 +356,7 @@ irc_crosscheck_add(struct irc_crosscheck *cc, const struct irc_action *a,
 	json_t *body;
 	enum irc_status st = IRC_OK;
 
-	if (!cc->result.ok)
+	if (!cc->result.ok || !cc_kind_tracked(a->kind))
 		return IRC_OK;
 	body = json_loads(a->body, 0, NULL);
 	if (!json_is_object(body)) {
