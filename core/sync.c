@@ -628,6 +628,7 @@ tasks_create(struct sync_pass *p, struct sync_case *c, char *error,
 	struct irc_hive_req **reqs = irc_xcalloc(c->nsteps + 1, sizeof *reqs);
 	struct irc_hive_req *done;
 	size_t k, started = 0, finished = 0;
+	bool slow = false;
 	int running;
 
 	for (k = 0; k <= c->nsteps; k++) {
@@ -659,6 +660,7 @@ tasks_create(struct sync_pass *p, struct sync_case *c, char *error,
 			const char *id = irc_hive_req_created(done);
 
 			finished++;
+			slow = slow || done->timed_out;
 			if (id != NULL) {
 				snprintf(s != NULL ? s->task : c->case_log, 64, "%s", id);
 				if (s != NULL)
@@ -677,6 +679,9 @@ tasks_create(struct sync_pass *p, struct sync_case *c, char *error,
 	for (k = 0; k <= c->nsteps; k++)
 		irc_hive_req_free(reqs[k]);
 	free(reqs);
+	if (slow)
+		/* Give a slow server time to store them before the listing. */
+		sync_sleep_ms(p->target->timeout * 1000);
 }
 
 /*

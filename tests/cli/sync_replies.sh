@@ -74,6 +74,25 @@ for spec in '"{not json"' '""' '"[]"' '"null"' '"{}"' \
 	done
 done
 
+# A case or task create answered 200 without an id: found, not doubled.
+for path in /api/v1/case '/api/v1/case/.*/task'; do
+	for body in '"{}"' '"<html>Log in</html>"'; do
+		m=$((${m:-0} + 1))
+		export IRCASE_DB="$T/create$m.db"
+		rm -f "$IRCASE_DB"*
+		curl -s -X POST "$URL/_fake/reset" >/dev/null
+		"$IRCASE" new --playbook "$PB" --title "Create $m" >/dev/null
+		fault "{\"method\":\"POST\",\"path\":\"$path\",\"status\":200,\"commit\":true,\"body\":$body}"
+		"$IRCASE" sync >/dev/null 2>&1
+		"$IRCASE" sync >/dev/null 2>&1
+		check "create $path $body: one case" 1 "$(held cases "Create $m")"
+		check "create $path $body: tasks once" "$(sqlite3 "$IRCASE_DB" \
+		    "SELECT count(*) + 1 FROM step WHERE case_id = 1")" \
+		    "$(curl -s "$URL/_fake/state" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['tasks']))")"
+		check "create $path $body: outbox empty" 0 "$(pending)"
+	done
+done
+
 # Within one pass the retry looks for the marker first: one copy.
 fresh inpass
 "$IRCASE" note 1 "NOTE-inpass" >/dev/null
