@@ -20,7 +20,9 @@ i=0
 started=0
 killed=0
 while [ $i -lt "$rounds" ]; do
-	# A fresh draft folder, so no draft from the last kill reopens the case.
+	# A fresh tmux server, since the last one may still be exiting, and a
+	# fresh draft folder, so no draft from the last kill reopens the case.
+	TMUX_SOCKET="ircase-test-$$-$i"
 	tui_start 100 30 XDG_STATE_HOME="$T/state$i"
 	if wait_for "Crash TUI" 20; then
 		keys Enter
@@ -28,6 +30,7 @@ while [ $i -lt "$rounds" ]; do
 	if wait_for "Timeline," 20; then
 		started=$((started + 1))
 	fi
+	# The kill ends the tmux server too, so the loop's last keys can fail.
 	(
 		k=0
 		while :; do
@@ -37,7 +40,7 @@ while [ $i -lt "$rounds" ]; do
 			keys Enter
 			sleep 0.05
 		done
-	) &
+	) 2>/dev/null &
 	loop=$!
 	# 300 to 1,500 ms: sometimes mid-keystroke, sometimes mid-commit.
 	sleep "$(awk -v r="$(od -An -N2 -tu2 /dev/urandom)" 'BEGIN { printf "%.3f", 0.3 + (r % 1200) / 1000 }')"
