@@ -75,17 +75,17 @@ walk_finds_heads(void **state)
 	snprintf(a.prev_hash, sizeof a.prev_hash, "%s", IRC_CHAIN_GENESIS);
 	irc_action_hash(&a, UUID, hash);
 
-	text = irc_sign_text(UUID, 7, 1, hash, 0);
+	text = irc_sign_text(UUID, 7, 1, hash, 1700000000000000);
 	assert_int_equal(walk_state(text, &c), IRC_SIGN_UNCHECKED);
 	assert_string_equal(c.principal, "alice");
 	free(text);
 
-	text = irc_sign_text(UUID, 7, 1, HEAD, 0);
+	text = irc_sign_text(UUID, 7, 1, HEAD, 1700000000000000);
 	assert_int_equal(walk_state(text, &c), IRC_SIGN_HEAD_GONE);
 	assert_non_null(strstr(c.detail, "no longer action 1"));
 	free(text);
 
-	text = irc_sign_text(UUID, 8, 1, hash, 0);
+	text = irc_sign_text(UUID, 8, 1, hash, 1700000000000000);
 	assert_int_equal(walk_state(text, &c), IRC_SIGN_MALFORMED);
 	assert_non_null(strstr(c.detail, "names case 8"));
 	free(text);
