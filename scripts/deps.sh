@@ -9,7 +9,7 @@ set -eu
 build_pkgs="gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev
 libjansson-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libssl-dev
 libxlsxwriter-dev openssh-client"
-test_pkgs="libcmocka-dev tmux sqlite3 clang libclang-rt-dev cmark-gfm tig git"
+test_pkgs="libcmocka-dev tmux sqlite3 clang libclang-rt-dev cmark-gfm tig git xlsx2csv"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;

@@ -98,6 +98,34 @@ chmod +x "$T/bin/xlsx2csv"
 out=$(PATH="$T/bin:$PATH" "$IRCASE" assets)
 check_match "xlsx is read through xlsx2csv" "^X-1 +from-xlsx " "$out"
 
+# A real workbook, written with libxlsxwriter, through Debian's xlsx2csv.
+cat >"$T/mkxlsx.c" <<'EOS'
+#include <xlsxwriter.h>
+int main(int argc, char **argv)
+{
+	static const char *rows[][4] = {
+		{ "Asset Tag", "Hostname", "Custodian", "Class" },
+		{ "W-7", "from-workbook", "Ops", "restricted" },
+	};
+	lxw_workbook *book = workbook_new(argv[argc - 1]);
+	lxw_worksheet *sheet = workbook_add_worksheet(book, NULL);
+
+	for (int r = 0; r < 2; r++)
+		for (int c = 0; c < 4; c++)
+			worksheet_write_string(sheet, r, c, rows[r][c], NULL);
+	return workbook_close(book) == LXW_NO_ERROR ? 0 : 1;
+}
+EOS
+if command -v xlsx2csv >/dev/null 2>&1 &&
+    cc -o "$T/mkxlsx" "$T/mkxlsx.c" -lxlsxwriter 2>/dev/null &&
+    "$T/mkxlsx" "$XDG_CONFIG_HOME/ircase/inventory.xlsx"; then
+	out=$("$IRCASE" assets)
+	check_match "a real workbook is read through xlsx2csv" \
+	    "^W-7 +from-workbook +Ops +restricted" "$out"
+else
+	skip "a real workbook through xlsx2csv" "xlsx2csv or libxlsxwriter missing"
+fi
+
 "$IRCASE" verify >/dev/null
 check "the chains still verify" 0 $?
 
