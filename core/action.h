@@ -3,8 +3,8 @@
  *
  * Each case has its own chain.  An action's hash is SHA-256 over a
  * canonical encoding of the action that includes the previous action's
- * hash; the first action of a case uses 64 '0' characters as its previous
- * hash.  The encoding is a sequence of fields, each written as its length
+ * hash.  The first action of a case uses 64 '0' characters as its
+ * previous hash.  The encoding is a sequence of fields, each written as its length
  * in bytes in decimal, ':', the bytes, and ',' (a netstring):
  *
  *	"ircase-action-v1", prev_hash, case uuid, seq, step number ("" when
@@ -121,7 +121,7 @@ enum irc_status irc_action_last_of_kind(struct irc_db *db, int64_t case_id,
 /*
  * Recomputes the chain of one case and compares it with the stored hashes,
  * the sequence numbers and the head and count kept on the case row.
- * Returns IRC_OK when the check ran (result->ok tells whether the chain is
+ * Returns IRC_OK when the check ran (result->ok is true when the chain is
  * intact) and an error only when the check itself could not run.
  */
 enum irc_status irc_chain_verify(struct irc_db *db, int64_t case_id,

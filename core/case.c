@@ -15,7 +15,7 @@
 #include "sanitize.h"
 #include "timeutil.h"
 
-/* Longest title accepted, in bytes. */
+/* Maximum title length, in bytes. */
 #define CASE_TITLE_MAX 500
 
 /* Fills out with a random version 4 UUID in lower-case hex. */
@@ -556,7 +556,7 @@ irc_case_step_set(struct irc_db *db, int64_t case_id, int seq,
 
 	/*
 	 * started_at keeps the first time the step became active, so a step
-	 * closed straight from pending has none; done_at is the time it was
+	 * closed straight from pending has none.  done_at is the time it was
 	 * last closed, cleared when it is reopened.
 	 */
 	if ((st = case_prepare(db, "UPDATE step SET state = ?1,"
