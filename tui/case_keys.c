@@ -1,6 +1,6 @@
 /*
  * case_keys.c: what the case view opens from its record keys: the record
- * pane of each phase, observables and assets, the skip prompt, the
+ * pane of each phase, observables, assets and metrics, the skip prompt, the
  * approval prompt, the close prompt, and the notification deadline shown
  * in its status bar.
  */
@@ -28,6 +28,7 @@ static const struct {
 	{ TUI_ACT_PANE_EVIDENCE, &pane_evidence },
 	{ TUI_ACT_PANE_OBSERVABLES, &pane_observables },
 	{ TUI_ACT_PANE_ASSETS, &pane_assets },
+	{ TUI_ACT_PANE_METRICS, &pane_metrics },
 };
 
 static enum irc_status case_skip_submit(struct tui *t, int64_t case_id,

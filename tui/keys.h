@@ -79,6 +79,7 @@ enum tui_action {
 	TUI_ACT_REC_NOTIFY,
 	TUI_ACT_REFS,
 	TUI_ACT_FOCUS_BACK,
+	TUI_ACT_PANE_METRICS,
 };
 
 /* Returns the action bound to key in ctx, or TUI_ACT_NONE. */

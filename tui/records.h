@@ -62,7 +62,8 @@ struct rec_open {
 };
 
 extern const struct rec_kind pane_prepare, pane_report, pane_assess,
-    pane_respond, pane_learn, pane_evidence, pane_observables, pane_assets;
+    pane_respond, pane_learn, pane_evidence, pane_observables, pane_assets,
+    pane_metrics;
 
 /* Returns "" for NULL, for optional answers passed on to core/. */
 const char *rec_opt(const char *value);
