@@ -5,17 +5,19 @@
  * decimal numbers, or nothing for an action about the whole case in
  * "step"; every text column goes through irc_csv_cell() with formula
  * neutralisation, the rule that ircase(1) states under EXPORT FORMATS.
+ * The last column, case_kind, is "drill" or "real" on every row.
  * Rows end in CRLF as RFC 4180 writes them.
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "export_internal.h"
 #include "sanitize.h"
 #include "timeutil.h"
 
 static const char csv_columns[] = "case,case_uuid,seq,action_id,time,"
-    "time_us,step,actor,origin,kind,summary,body,prev_hash,hash\r\n";
+    "time_us,step,actor,origin,kind,summary,body,prev_hash,hash,case_kind\r\n";
 
 /* Writes a text cell, sanitised first when the output is a terminal. */
 static void
@@ -49,7 +51,10 @@ csv_action(struct exp_ctx *x, const struct irc_action *a,
 	csv_text(x, summary, false);
 	csv_text(x, a->body, false);
 	csv_text(x, a->prev_hash, false);
-	csv_text(x, a->hash, true);
+	csv_text(x, a->hash, false);
+	/* Each row is marked, so rows copied out of the file stay marked. */
+	fputs(strcmp(x->kase->sum.kind, "drill") == 0 ? "drill\r\n" :
+	    "real\r\n", x->out);
 	free(summary);
 	if (ferror(x->out))
 		return irc_fail(err, IRC_ERR_IO, "cannot write the export");

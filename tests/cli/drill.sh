@@ -145,6 +145,11 @@ check_match "md export heading marks the drill" "^# DRILL Case $n: Timed drill" 
 check "timesketch lines carry the case kind" "drill" \
     "$("$IRCASE" export "$n" --format timesketch | python3 -c 'import json,sys
 print(" ".join(sorted(set(json.loads(l)["case_kind"] for l in sys.stdin))))')"
+"$IRCASE" export "$n" --format csv -o "$T/drill.csv"
+check "csv rows carry the drill mark" "1 drill" \
+    "$(python3 -c 'import csv,sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+print(len(set(r["case_kind"] for r in rows)), rows[-1]["case_kind"])' "$T/drill.csv")"
 check "a real case exports as real" "real" \
     "$("$IRCASE" export "$r" --format timesketch | python3 -c 'import json,sys
 print(" ".join(sorted(set(json.loads(l)["case_kind"] for l in sys.stdin))))')"

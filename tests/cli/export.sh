@@ -62,7 +62,7 @@ for line in open(sys.argv[3], encoding="utf-8"):
     want[text] = flag == "yes"
 header = rows[0]
 problems = []
-if header != "case,case_uuid,seq,action_id,time,time_us,step,actor,origin,kind,summary,body,prev_hash,hash".split(","):
+if header != "case,case_uuid,seq,action_id,time,time_us,step,actor,origin,kind,summary,body,prev_hash,hash,case_kind".split(","):
     problems.append("header %r" % header)
 if len(rows) - 1 != len(d["actions"]):
     problems.append("rows %d actions %d" % (len(rows) - 1, len(d["actions"])))
@@ -78,6 +78,8 @@ for row, a in zip(rows[1:], d["actions"]):
     for col in ("case", "seq", "action_id", "time_us"):
         if not r[col].isdigit():
             problems.append("%s not a plain number: %r" % (col, r[col]))
+    if r["case_kind"] != "real":
+        problems.append("case_kind %r at seq %s" % (r["case_kind"], r["seq"]))
     if int(r["seq"]) != a["seq"] or int(r["time_us"]) != a["time_us"] or r["hash"] != a["hash"]:
         problems.append("seq %s differs" % r["seq"])
     if (r["step"] or None) != (str(a["step"]) if a["step"] else None):
@@ -98,7 +100,7 @@ print("\n".join(problems) if problems else "same")
 EOF
 )
 check "csv round trip and neutralisation" same "$out"
-check "csv rows end in CRLF" True "$(python3 -c 'import sys; print(open(sys.argv[1], "rb").readline().endswith(b"hash\r\n"))' "$T/case.csv")"
+check "csv rows end in CRLF" True "$(python3 -c 'import sys; print(open(sys.argv[1], "rb").readline().endswith(b"case_kind\r\n"))' "$T/case.csv")"
 
 # JSON: the chain recomputed from the exported fields gives every hash.
 out=$(python3 - "$T/case.json" <<'EOF'
