@@ -185,6 +185,68 @@ cli_getopt_reset(void)
 	opterr = 0;
 }
 
+int
+cli_options(struct cli_ctx *ctx, int argc, char **argv,
+    const struct cli_opt *opts, const char *options_help)
+{
+	enum { OPT_FIRST = 0x200, OPT_MAX = 24 };
+	struct option longopts[OPT_MAX + 3];
+	char shortopts[2 * OPT_MAX + 3] = ":h";
+	size_t n = 0, s = 2;
+	int c;
+
+	for (; opts[n].name != NULL; n++) {
+		if (n == OPT_MAX)
+			abort();	/* a table longer than any command needs */
+		longopts[n] = (struct option){ opts[n].name,
+		    opts[n].kind == CLI_OPT_FLAG ? no_argument :
+		    required_argument, NULL, OPT_FIRST + (int)n };
+		if (opts[n].letter != 0) {
+			shortopts[s++] = opts[n].letter;
+			if (opts[n].kind != CLI_OPT_FLAG)
+				shortopts[s++] = ':';
+		}
+	}
+	shortopts[s] = '\0';
+	longopts[n] = (struct option){ "db", required_argument, NULL,
+	    CLI_OPT_DB };
+	longopts[n + 1] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n + 2] = (struct option){ NULL, 0, NULL, 0 };
+
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct cli_opt *o = NULL;
+
+		if (c == CLI_OPT_DB) {
+			ctx->db_path = optarg;
+			continue;
+		}
+		if (c == 'h') {
+			cli_help(ctx, stdout, options_help);
+			return CLI_EXIT_OK;
+		}
+		if (c >= OPT_FIRST && c < OPT_FIRST + (int)n)
+			o = &opts[c - OPT_FIRST];
+		for (size_t i = 0; o == NULL && i < n; i++)
+			if (opts[i].letter != 0 && c == opts[i].letter)
+				o = &opts[i];
+		if (o == NULL)
+			return cli_bad_option(ctx, c, argv);
+		switch (o->kind) {
+		case CLI_OPT_TEXT:
+			*(const char **)o->value = optarg;
+			break;
+		case CLI_OPT_FLAG:
+			*(bool *)o->value = true;
+			break;
+		case CLI_OPT_LIST:
+			((const char **)o->value)[(*o->count)++] = optarg;
+			break;
+		}
+	}
+	return -1;
+}
+
 bool
 cli_parse_case(const struct cli_ctx *ctx, const char *text, int64_t *out)
 {

@@ -109,6 +109,33 @@ void cli_help(const struct cli_ctx *ctx, FILE *out, const char *options_help);
 /* Resets getopt so a subcommand can parse its own argument vector. */
 void cli_getopt_reset(void);
 
+/* What one entry of a cli_opt table stores when its option is given. */
+enum cli_opt_kind {
+	CLI_OPT_TEXT,	/* value is a const char **: the option's argument */
+	CLI_OPT_FLAG,	/* value is a bool *: set to true */
+	CLI_OPT_LIST,	/* value is a const char **, an array of argc slots,
+			   count a size_t *: each argument appended */
+};
+
+/* One option of a subcommand, for cli_options(); a NULL name ends a table. */
+struct cli_opt {
+	const char *name;	/* the long name, without "--" */
+	char letter;		/* the short form, or 0 for none */
+	enum cli_opt_kind kind;
+	void *value;
+	size_t *count;		/* CLI_OPT_LIST only */
+};
+
+/*
+ * Parses the options in argv against opts, with --db and -h/--help that
+ * every subcommand takes.  A later TEXT option overrides an earlier one.
+ * Returns -1 when the command goes on with its operands from optind;
+ * otherwise the exit status, after printing the help (with options_help,
+ * see cli_help()) or the error for an unknown option or a missing value.
+ */
+int cli_options(struct cli_ctx *ctx, int argc, char **argv,
+    const struct cli_opt *opts, const char *options_help);
+
 /*
  * Parses a case number ("12" or "#12").  Prints a usage error naming the
  * text and returns false when it is not a positive number.

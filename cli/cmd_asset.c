@@ -33,13 +33,6 @@ static const char asset_options[] =
     "The inventory is the CSV file named under assets in config.yaml\n"
     "(see ircase.conf(5)).\n";
 
-enum {
-	OPT_NAME = 0x200,
-	OPT_OWNER,
-	OPT_CLASS,
-	OPT_JSON,
-};
-
 struct asset_args {
 	struct irc_asset_new asset;
 	bool json;
@@ -50,43 +43,15 @@ static int
 asset_options_parse(struct cli_ctx *ctx, int argc, char **argv,
     struct asset_args *a)
 {
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "owner", required_argument, NULL, OPT_OWNER },
-		{ "classification", required_argument, NULL, OPT_CLASS },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_opt opts[] = {
+		{ "name", 0, CLI_OPT_TEXT, &a->asset.name, NULL },
+		{ "owner", 0, CLI_OPT_TEXT, &a->asset.owner, NULL },
+		{ "classification", 0, CLI_OPT_TEXT, &a->asset.classification, NULL },
+		{ "json", 0, CLI_OPT_FLAG, &a->json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	int c;
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_NAME:
-			a->asset.name = optarg;
-			break;
-		case OPT_OWNER:
-			a->asset.owner = optarg;
-			break;
-		case OPT_CLASS:
-			a->asset.classification = optarg;
-			break;
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, asset_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
-	return -1;
+	return cli_options(ctx, argc, argv, opts, asset_options);
 }
 
 /* Fills the asset from the inventory row whose id is id. */

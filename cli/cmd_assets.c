@@ -122,12 +122,6 @@ assets_print(json_t *reg)
 int
 cmd_assets(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_inventory *inv = NULL;
 	struct irc_config *cfg = NULL;
 	struct irc_asset *used = NULL;
@@ -137,23 +131,13 @@ cmd_assets(struct cli_ctx *ctx, int argc, char **argv)
 	size_t nused = 0;
 	bool as_json = false, missing;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "json", 0, CLI_OPT_FLAG, &as_json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			as_json = true;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, assets_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, assets_options)) != -1)
+		return c;
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'; "
 		    "'ircase assets' takes only --json", argv[optind]);

@@ -24,29 +24,18 @@ static const char notify_options[] =
 int
 cmd_clock(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_config *cfg = NULL;
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
 	int64_t case_id;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == CLI_OPT_DB) {
-			ctx->db_path = optarg;
-		} else if (c == 'h') {
-			cli_help(ctx, stdout, clock_options);
-			return CLI_EXIT_OK;
-		} else {
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, clock_options)) != -1)
+		return c;
 	if (argc - optind != 3 || strcmp(argv[optind + 1], "start") != 0)
 		return cli_usage_error(ctx, "usage: ircase clock CASE start RULE");
 	if (!cli_parse_case(ctx, argv[optind], &case_id))
@@ -69,45 +58,24 @@ out:
 int
 cmd_notify(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_when at = { 0, 0 };
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
-	const char *to = NULL, *ref = NULL;
+	const char *to = NULL, *ref = NULL, *at_text = NULL;
 	int64_t case_id;
 	int c, status;
+	const struct cli_opt opts[] = {
+		{ "to", 0, CLI_OPT_TEXT, &to, NULL },
+		{ "ref", 0, CLI_OPT_TEXT, &ref, NULL },
+		{ "at", 0, CLI_OPT_TEXT, &at_text, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			to = optarg;
-			break;
-		case 'r':
-			ref = optarg;
-			break;
-		case 'a':
-			if (!cli_parse_when(ctx, "--at", optarg, &at))
-				return CLI_EXIT_USAGE;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, notify_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, notify_options)) != -1)
+		return c;
+	if (at_text != NULL && !cli_parse_when(ctx, "--at", at_text, &at))
+		return CLI_EXIT_USAGE;
 	if (argc - optind != 2)
 		return cli_usage_error(ctx, "usage: ircase notify CASE CLOCK --to "
 		    "WHO [--ref TEXT] [--at TIME]");

@@ -21,12 +21,6 @@ static const char close_options[] =
 int
 cmd_close(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "summary", required_argument, NULL, 's' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
@@ -35,25 +29,15 @@ cmd_close(struct cli_ctx *ctx, int argc, char **argv)
 	size_t nmissing = 0;
 	int64_t case_id;
 	int c, status;
+	const struct cli_opt opts[] = {
+		{ "summary", 0, CLI_OPT_TEXT, &summary, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (!cli_check_text(ctx, "--summary", optarg))
-				return CLI_EXIT_USAGE;
-			summary = optarg;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, close_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, close_options)) != -1)
+		return c;
+	if (summary != NULL && !cli_check_text(ctx, "--summary", summary))
+		return CLI_EXIT_USAGE;
 	if (argc - optind != 1)
 		return cli_usage_error(ctx, "usage: ircase close CASE "
 		    "[--summary TEXT]");

@@ -22,65 +22,44 @@ static const char decide_options[] =
 int
 cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "category", required_argument, NULL, 'c' },
-		{ "severity", required_argument, NULL, 's' },
-		{ "tlp", required_argument, NULL, 't' },
-		{ "pap", required_argument, NULL, 'p' },
-		{ "aware-at", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_decision_input in;
 	struct irc_config *cfg = NULL;
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
 	char *verdict = NULL;
+	const char *severity_text = NULL, *aware_text = NULL;
 	int64_t case_id;
 	long severity;
 	int c, status = CLI_EXIT_USAGE;
+	const struct cli_opt opts[] = {
+		{ "reason", 0, CLI_OPT_TEXT, &in.reason, NULL },
+		{ "category", 0, CLI_OPT_TEXT, &in.category, NULL },
+		{ "severity", 0, CLI_OPT_TEXT, &severity_text, NULL },
+		{ "tlp", 0, CLI_OPT_TEXT, &in.tlp, NULL },
+		{ "pap", 0, CLI_OPT_TEXT, &in.pap, NULL },
+		{ "aware-at", 0, CLI_OPT_TEXT, &aware_text, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
 	memset(&in, 0, sizeof in);
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			in.reason = optarg;
-			break;
-		case 'c':
-			in.category = optarg;
-			break;
-		case 's':
-			if (!cli_parse_int(ctx, "--severity", optarg, 1, 4,
-			    &severity))
-				return CLI_EXIT_USAGE;
-			in.severity = (int)severity;
-			break;
-		case 't':
-		case 'p':
-			if (!irc_word_in(optarg, irc_tlp_levels))
-				return cli_usage_error(ctx, "invalid --%s '%s'; use "
-				    "clear, green, amber, amber+strict or red",
-				    c == 't' ? "tlp" : "pap", optarg);
-			*(c == 't' ? &in.tlp : &in.pap) = optarg;
-			break;
-		case 'a':
-			if (!cli_parse_when(ctx, "--aware-at", optarg, &in.aware))
-				return CLI_EXIT_USAGE;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, decide_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
+	if ((c = cli_options(ctx, argc, argv, opts, decide_options)) != -1)
+		return c;
+	if (severity_text != NULL) {
+		if (!cli_parse_int(ctx, "--severity", severity_text, 1, 4,
+		    &severity))
+			return CLI_EXIT_USAGE;
+		in.severity = (int)severity;
 	}
+	if (in.tlp != NULL && !irc_word_in(in.tlp, irc_tlp_levels))
+		return cli_usage_error(ctx, "invalid --tlp '%s'; use clear, "
+		    "green, amber, amber+strict or red", in.tlp);
+	if (in.pap != NULL && !irc_word_in(in.pap, irc_tlp_levels))
+		return cli_usage_error(ctx, "invalid --pap '%s'; use clear, "
+		    "green, amber, amber+strict or red", in.pap);
+	if (aware_text != NULL && !cli_parse_when(ctx, "--aware-at", aware_text,
+	    &in.aware))
+		return CLI_EXIT_USAGE;
 	if (argc - optind != 2)
 		return cli_usage_error(ctx, "%s; usage: ircase decide CASE "
 		    "incident|event|not-incident --reason TEXT", argc - optind < 2 ?

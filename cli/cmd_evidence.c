@@ -38,17 +38,6 @@ static const char evidence_options[] =
     "  --json           print a JSON array (keys under JSON OUTPUT in\n"
     "                   ircase(1))\n";
 
-enum {
-	OPT_DESC = 0x200,
-	OPT_LOCATION,
-	OPT_FROM,
-	OPT_TO,
-	OPT_PURPOSE,
-	OPT_SEAL,
-	OPT_AT,
-	OPT_JSON,
-};
-
 struct evidence_args {
 	const char *desc, *location, *from, *to, *purpose, *seal, *at;
 	bool json;
@@ -59,43 +48,19 @@ static int
 evidence_options_parse(struct cli_ctx *ctx, int argc, char **argv,
     struct evidence_args *a)
 {
-	static const struct option longopts[] = {
-		{ "desc", required_argument, NULL, OPT_DESC },
-		{ "location", required_argument, NULL, OPT_LOCATION },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "purpose", required_argument, NULL, OPT_PURPOSE },
-		{ "seal", required_argument, NULL, OPT_SEAL },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_opt opts[] = {
+		{ "desc", 0, CLI_OPT_TEXT, &a->desc, NULL },
+		{ "location", 0, CLI_OPT_TEXT, &a->location, NULL },
+		{ "from", 0, CLI_OPT_TEXT, &a->from, NULL },
+		{ "to", 0, CLI_OPT_TEXT, &a->to, NULL },
+		{ "purpose", 0, CLI_OPT_TEXT, &a->purpose, NULL },
+		{ "seal", 0, CLI_OPT_TEXT, &a->seal, NULL },
+		{ "at", 0, CLI_OPT_TEXT, &a->at, NULL },
+		{ "json", 0, CLI_OPT_FLAG, &a->json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	int c;
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DESC: a->desc = optarg; break;
-		case OPT_LOCATION: a->location = optarg; break;
-		case OPT_FROM: a->from = optarg; break;
-		case OPT_TO: a->to = optarg; break;
-		case OPT_PURPOSE: a->purpose = optarg; break;
-		case OPT_SEAL: a->seal = optarg; break;
-		case OPT_AT: a->at = optarg; break;
-		case OPT_JSON: a->json = true; break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, evidence_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
-	return -1;
+	return cli_options(ctx, argc, argv, opts, evidence_options);
 }
 
 /* Rejects options that the subcommand sub does not take. */

@@ -23,14 +23,6 @@ static const char followup_options[] =
 int
 cmd_followup(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "owner", required_argument, NULL, 'o' },
-		{ "due", required_argument, NULL, 'd' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
@@ -38,29 +30,15 @@ cmd_followup(struct cli_ctx *ctx, int argc, char **argv)
 	int64_t id = 0;
 	bool add;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "owner", 0, CLI_OPT_TEXT, &owner, NULL },
+		{ "due", 0, CLI_OPT_TEXT, &due, NULL },
+		{ "note", 0, CLI_OPT_TEXT, &note, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			owner = optarg;
-			break;
-		case 'd':
-			due = optarg;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, followup_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, followup_options)) != -1)
+		return c;
 	verb = optind < argc ? argv[optind] : "";
 	add = strcmp(verb, "add") == 0;
 	if (!add && strcmp(verb, "done") != 0)

@@ -46,13 +46,6 @@ followup_print(const struct irc_followup *f, int64_t now)
 int
 cmd_followups(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "open", no_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_followup *list = NULL;
 	struct irc_db *db = NULL;
 	struct irc_error err;
@@ -60,27 +53,17 @@ cmd_followups(struct cli_ctx *ctx, int argc, char **argv)
 	int64_t now = irc_now_us();
 	json_t *json = NULL;
 	size_t n = 0;
-	int c, status = CLI_EXIT_FAIL;
+	int status;
+	const struct cli_opt opts[] = {
+		{ "open", 0, CLI_OPT_FLAG, &open_only, NULL },
+		{ "json", 0, CLI_OPT_FLAG, &as_json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			open_only = true;
-			break;
-		case 'j':
-			as_json = true;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, followups_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((status = cli_options(ctx, argc, argv, opts, followups_options)) !=
+	    -1)
+		return status;
+	status = CLI_EXIT_FAIL;
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 		    argv[optind]);

@@ -16,43 +16,24 @@ static const char milestone_options[] =
 int
 cmd_milestone(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_when at = { 0, 0 };
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
-	const char *note = NULL;
+	const char *note = NULL, *at_text = NULL;
 	int64_t case_id;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "at", 0, CLI_OPT_TEXT, &at_text, NULL },
+		{ "note", 0, CLI_OPT_TEXT, &note, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if (!cli_parse_when(ctx, "--at", optarg, &at))
-				return CLI_EXIT_USAGE;
-			break;
-		case 'n':
-			if (!cli_check_text(ctx, "--note", optarg))
-				return CLI_EXIT_USAGE;
-			note = optarg;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, milestone_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, milestone_options)) != -1)
+		return c;
+	if ((at_text != NULL && !cli_parse_when(ctx, "--at", at_text, &at)) ||
+	    (note != NULL && !cli_check_text(ctx, "--note", note)))
+		return CLI_EXIT_USAGE;
 	if (argc - optind != 2)
 		return cli_usage_error(ctx, "%s; usage: ircase milestone CASE "
 		    "contained|eradicated|recovered", argc - optind < 2 ?

@@ -20,38 +20,24 @@ static const char note_options[] =
 int
 cmd_note(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "step", required_argument, NULL, 's' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
 	const char *text;
 	int64_t case_id;
+	const char *step_text = NULL;
 	long step = 0;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "step", 's', CLI_OPT_TEXT, &step_text, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":s:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (!cli_parse_int(ctx, "--step", optarg, 1, INT_MAX,
-			    &step))
-				return CLI_EXIT_USAGE;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, note_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, note_options)) != -1)
+		return c;
+	if (step_text != NULL && !cli_parse_int(ctx, "--step", step_text, 1,
+	    INT_MAX, &step))
+		return CLI_EXIT_USAGE;
 	if (argc - optind < 2)
 		return cli_usage_error(ctx, "missing %s; usage: ircase note "
 		    "CASE TEXT [--step N]", optind < argc ? "TEXT" : "CASE");

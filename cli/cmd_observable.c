@@ -30,13 +30,6 @@ static const char observable_options[] =
     "  --json           print a JSON array (keys under JSON OUTPUT in\n"
     "                   ircase(1))\n";
 
-enum {
-	OPT_TLP = 0x200,
-	OPT_IOC,
-	OPT_TAG,
-	OPT_JSON,
-};
-
 struct observable_args {
 	const char *tlp;
 	bool ioc, json;
@@ -49,43 +42,15 @@ static int
 observable_options_parse(struct cli_ctx *ctx, int argc, char **argv,
     struct observable_args *a)
 {
-	static const struct option longopts[] = {
-		{ "tlp", required_argument, NULL, OPT_TLP },
-		{ "ioc", no_argument, NULL, OPT_IOC },
-		{ "tag", required_argument, NULL, OPT_TAG },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_opt opts[] = {
+		{ "tlp", 0, CLI_OPT_TEXT, &a->tlp, NULL },
+		{ "ioc", 0, CLI_OPT_FLAG, &a->ioc, NULL },
+		{ "tag", 0, CLI_OPT_LIST, a->tags, &a->ntags },
+		{ "json", 0, CLI_OPT_FLAG, &a->json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	int c;
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_TLP:
-			a->tlp = optarg;
-			break;
-		case OPT_IOC:
-			a->ioc = true;
-			break;
-		case OPT_TAG:
-			a->tags[a->ntags++] = optarg;
-			break;
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, observable_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
-	return -1;
+	return cli_options(ctx, argc, argv, opts, observable_options);
 }
 
 static int

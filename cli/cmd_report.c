@@ -19,45 +19,24 @@ static const char report_options[] =
 int
 cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "channel", required_argument, NULL, 'c' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_when at = { 0, 0 };
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
-	const char *by = NULL, *channel = NULL;
+	const char *by = NULL, *channel = NULL, *at_text = NULL;
 	int64_t case_id, number = 0;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "by", 0, CLI_OPT_TEXT, &by, NULL },
+		{ "channel", 0, CLI_OPT_TEXT, &channel, NULL },
+		{ "at", 0, CLI_OPT_TEXT, &at_text, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			by = optarg;
-			break;
-		case 'c':
-			channel = optarg;
-			break;
-		case 'a':
-			if (!cli_parse_when(ctx, "--at", optarg, &at))
-				return CLI_EXIT_USAGE;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, report_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, report_options)) != -1)
+		return c;
+	if (at_text != NULL && !cli_parse_when(ctx, "--at", at_text, &at))
+		return CLI_EXIT_USAGE;
 	if (argc - optind != 2)
 		return cli_usage_error(ctx, "%s; usage: ircase report CASE --by "
 		    "WHO --channel C TEXT", argc - optind < 2 ?

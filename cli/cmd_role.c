@@ -15,29 +15,18 @@ static const char role_options[] =
 int
 cmd_role(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
 	char *role = NULL;
 	int64_t case_id;
 	int c, status = CLI_EXIT_USAGE;
+	const struct cli_opt opts[] = {
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == CLI_OPT_DB) {
-			ctx->db_path = optarg;
-		} else if (c == 'h') {
-			cli_help(ctx, stdout, role_options);
-			return CLI_EXIT_OK;
-		} else {
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, role_options)) != -1)
+		return c;
 	if (argc - optind != 3)
 		return cli_usage_error(ctx, "%s; usage: ircase role CASE ROLE "
 		    "PERSON", argc - optind < 3 ? "missing arguments" :

@@ -250,12 +250,6 @@ show_chain(struct irc_db *db, int64_t case_id, bool *failed)
 int
 cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_case *kase = NULL;
 	struct irc_db *db = NULL;
 	struct irc_error err;
@@ -263,23 +257,13 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	int64_t case_id;
 	bool as_json = false, failed;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "json", 0, CLI_OPT_FLAG, &as_json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			as_json = true;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, show_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, show_options)) != -1)
+		return c;
 	if (optind >= argc)
 		return cli_usage_error(ctx, "missing CASE; give the case number "
 		    "that 'ircase list' shows");

@@ -91,43 +91,26 @@ stats_print(json_t *s)
 int
 cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_db *db = NULL;
 	struct irc_error err;
+	const char *from_text = NULL, *to_text = NULL;
 	int64_t from = 0, to = 0;
 	bool as_json = false;
 	json_t *json = NULL;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "from", 0, CLI_OPT_TEXT, &from_text, NULL },
+		{ "to", 0, CLI_OPT_TEXT, &to_text, NULL },
+		{ "json", 0, CLI_OPT_FLAG, &as_json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-		case 't':
-			if (!stats_bound(ctx, c == 'f' ? "--from" : "--to", optarg,
-			    c == 't', c == 'f' ? &from : &to))
-				return CLI_EXIT_USAGE;
-			break;
-		case 'j':
-			as_json = true;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, stats_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, stats_options)) != -1)
+		return c;
+	if ((from_text != NULL && !stats_bound(ctx, "--from", from_text,
+	    false, &from)) || (to_text != NULL && !stats_bound(ctx, "--to",
+	    to_text, true, &to)))
+		return CLI_EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 		    argv[optind]);

@@ -24,12 +24,6 @@ static const char step_options[] =
 int
 cmd_step(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
@@ -38,23 +32,13 @@ cmd_step(struct cli_ctx *ctx, int argc, char **argv)
 	int64_t case_id;
 	long step;
 	int c, status = CLI_EXIT_FAIL;
+	const struct cli_opt opts[] = {
+		{ "note", 'n', CLI_OPT_TEXT, &note, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			note = optarg;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, step_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, step_options)) != -1)
+		return c;
 	if (argc - optind < 3)
 		return cli_usage_error(ctx, "missing %s; usage: ircase step "
 		    "CASE N start|done|skip|na|pending",

@@ -150,15 +150,6 @@ weakness_check(struct cli_ctx *ctx, const char *verb, int nargs,
 int
 cmd_weakness(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "playbook", required_argument, NULL, 'p' },
-		{ "title", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "db", required_argument, NULL, CLI_OPT_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct weakness_args a = { NULL, NULL, NULL, false };
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
@@ -166,32 +157,16 @@ cmd_weakness(struct cli_ctx *ctx, int argc, char **argv)
 	const char *verb;
 	int64_t id = 0;
 	int c, status;
+	const struct cli_opt opts[] = {
+		{ "by", 0, CLI_OPT_TEXT, &a.by, NULL },
+		{ "playbook", 0, CLI_OPT_TEXT, &a.playbook, NULL },
+		{ "title", 0, CLI_OPT_TEXT, &a.title, NULL },
+		{ "json", 0, CLI_OPT_FLAG, &a.as_json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			a.by = optarg;
-			break;
-		case 'p':
-			a.playbook = optarg;
-			break;
-		case 't':
-			a.title = optarg;
-			break;
-		case 'j':
-			a.as_json = true;
-			break;
-		case CLI_OPT_DB:
-			ctx->db_path = optarg;
-			break;
-		case 'h':
-			cli_help(ctx, stdout, weakness_options);
-			return CLI_EXIT_OK;
-		default:
-			return cli_bad_option(ctx, c, argv);
-		}
-	}
+	if ((c = cli_options(ctx, argc, argv, opts, weakness_options)) != -1)
+		return c;
 	verb = optind < argc ? argv[optind] : "";
 	if ((status = weakness_check(ctx, verb, argc - optind - 1, &a)) >= 0)
 		return status;
