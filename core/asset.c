@@ -443,15 +443,34 @@ out:
 	return st;
 }
 
+static void
+asset_fill(sqlite3_stmt *stmt, void *row)
+{
+	struct irc_asset *a = row;
+
+	a->number = sqlite3_column_int64(stmt, 0);
+	a->case_id = sqlite3_column_int64(stmt, 1);
+	a->inventory_id = irc_record_column(stmt, 2, true);
+	a->name = irc_record_column(stmt, 3, true);
+	a->owner = irc_record_column(stmt, 4, true);
+	a->classification = irc_record_column(stmt, 5, true);
+	a->added_by = irc_record_column(stmt, 6, true);
+	a->added_at = sqlite3_column_int64(stmt, 7);
+}
+
+static void
+assets_free_rows(void *rows, size_t count)
+{
+	irc_assets_free(rows, count);
+}
+
 enum irc_status
 irc_asset_list(struct irc_db *db, int64_t case_id, struct irc_asset **out,
     size_t *count, struct irc_error *err)
 {
-	struct irc_asset *list = NULL, *a;
 	sqlite3_stmt *stmt;
-	size_t n = 0;
 	enum irc_status st;
-	int rc;
+	void *rows;
 
 	*out = NULL;
 	*count = 0;
@@ -463,27 +482,9 @@ irc_asset_list(struct irc_db *db, int64_t case_id, struct irc_asset **out,
 	    err)) != IRC_OK)
 		return st;
 	sqlite3_bind_int64(stmt, 1, case_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		list = irc_xrealloc(list, n + 1, sizeof *list);
-		a = &list[n++];
-		a->number = sqlite3_column_int64(stmt, 0);
-		a->case_id = sqlite3_column_int64(stmt, 1);
-		a->inventory_id = irc_record_column(stmt, 2, true);
-		a->name = irc_record_column(stmt, 3, true);
-		a->owner = irc_record_column(stmt, 4, true);
-		a->classification = irc_record_column(stmt, 5, true);
-		a->added_by = irc_record_column(stmt, 6, true);
-		a->added_at = sqlite3_column_int64(stmt, 7);
-	}
-	if (rc != SQLITE_DONE) {
-		st = irc_db_fail(db, err, "cannot read the assets");
-		irc_assets_free(list, n);
-		list = NULL;
-		n = 0;
-	}
-	sqlite3_finalize(stmt);
-	*out = list;
-	*count = n;
+	st = irc_record_rows(db, stmt, sizeof **out, asset_fill,
+	    assets_free_rows, "assets", &rows, count, err);
+	*out = rows;
 	return st;
 }
 

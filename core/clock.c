@@ -299,12 +299,28 @@ out:
 	return irc_lc_finish(db, st, body, err);
 }
 
-static char *
-col_text(sqlite3_stmt *stmt, int col)
+static void
+clock_fill(sqlite3_stmt *stmt, void *row)
 {
-	const unsigned char *s = sqlite3_column_text(stmt, col);
+	struct irc_clock *c = row;
 
-	return s != NULL ? irc_xstrdup((const char *)s) : NULL;
+	c->case_id = sqlite3_column_int64(stmt, 0);
+	c->case_title = irc_record_column(stmt, 1, true);
+	c->rule = irc_record_column(stmt, 2, true);
+	c->hours = sqlite3_column_int(stmt, 3);
+	c->months = sqlite3_column_int(stmt, 4);
+	c->start = sqlite3_column_int64(stmt, 5);
+	c->deadline = sqlite3_column_int64(stmt, 6);
+	c->notified_at = sqlite3_column_int64(stmt, 7);
+	c->notified_offset = sqlite3_column_int(stmt, 8);
+	c->notified_to = irc_record_column(stmt, 9, true);
+	c->notified_ref = irc_record_column(stmt, 10, true);
+}
+
+static void
+clocks_free_rows(void *rows, size_t count)
+{
+	irc_clocks_free(rows, count);
 }
 
 enum irc_status
@@ -312,10 +328,8 @@ irc_clock_list(struct irc_db *db, int64_t case_id, bool running_only,
     struct irc_clock **out, size_t *count, struct irc_error *err)
 {
 	sqlite3_stmt *stmt;
-	struct irc_clock *list = NULL;
-	size_t n = 0;
 	enum irc_status st;
-	int rc;
+	void *rows;
 
 	*out = NULL;
 	*count = 0;
@@ -330,31 +344,9 @@ irc_clock_list(struct irc_db *db, int64_t case_id, bool running_only,
 		return st;
 	sqlite3_bind_int64(stmt, 1, case_id);
 	sqlite3_bind_int(stmt, 2, running_only);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct irc_clock *c;
-
-		list = irc_xrealloc(list, n + 1, sizeof *list);
-		c = &list[n++];
-		c->case_id = sqlite3_column_int64(stmt, 0);
-		c->case_title = col_text(stmt, 1);
-		c->rule = col_text(stmt, 2);
-		c->hours = sqlite3_column_int(stmt, 3);
-		c->months = sqlite3_column_int(stmt, 4);
-		c->start = sqlite3_column_int64(stmt, 5);
-		c->deadline = sqlite3_column_int64(stmt, 6);
-		c->notified_at = sqlite3_column_int64(stmt, 7);
-		c->notified_offset = sqlite3_column_int(stmt, 8);
-		c->notified_to = col_text(stmt, 9);
-		c->notified_ref = col_text(stmt, 10);
-	}
-	if (rc != SQLITE_DONE) {
-		st = irc_db_fail(db, err, "cannot read the clocks");
-		irc_clocks_free(list, n);
-	} else {
-		*out = list;
-		*count = n;
-	}
-	sqlite3_finalize(stmt);
+	st = irc_record_rows(db, stmt, sizeof **out, clock_fill,
+	    clocks_free_rows, "clocks", &rows, count, err);
+	*out = rows;
 	return st;
 }
 

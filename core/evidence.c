@@ -357,15 +357,38 @@ evidence_load_custody(struct irc_db *db, int64_t case_id,
 	return st;
 }
 
+static void
+evidence_fill(sqlite3_stmt *stmt, void *row)
+{
+	struct irc_evidence *e = row;
+
+	e->number = sqlite3_column_int64(stmt, 0);
+	e->name = irc_record_column(stmt, 1, false);
+	e->path = irc_record_column(stmt, 2, false);
+	e->size = (uint64_t)sqlite3_column_int64(stmt, 3);
+	snprintf(e->sha256, sizeof e->sha256, "%s",
+	    (const char *)sqlite3_column_text(stmt, 4));
+	e->description = irc_record_column(stmt, 5, false);
+	e->location = irc_record_column(stmt, 6, false);
+	e->holder = irc_record_column(stmt, 7, false);
+	e->added_by = irc_record_column(stmt, 8, false);
+	e->added_at = sqlite3_column_int64(stmt, 9);
+}
+
+static void
+evidence_free_rows(void *rows, size_t count)
+{
+	irc_evidence_free(rows, count);
+}
+
 enum irc_status
 irc_evidence_list(struct irc_db *db, int64_t case_id,
     struct irc_evidence **out, size_t *count, struct irc_error *err)
 {
-	struct irc_evidence *list = NULL, *e;
 	sqlite3_stmt *stmt = NULL;
-	size_t n = 0;
 	enum irc_status st;
-	int rc;
+	void *rows;
+	size_t n;
 
 	*out = NULL;
 	*count = 0;
@@ -376,32 +399,15 @@ irc_evidence_list(struct irc_db *db, int64_t case_id,
 	    IRC_OK)
 		return st;
 	sqlite3_bind_int64(stmt, 1, case_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		list = irc_xrealloc(list, n + 1, sizeof *list);
-		e = &list[n++];
-		memset(e, 0, sizeof *e);
-		e->number = sqlite3_column_int64(stmt, 0);
-		e->name = irc_record_column(stmt, 1, false);
-		e->path = irc_record_column(stmt, 2, false);
-		e->size = (uint64_t)sqlite3_column_int64(stmt, 3);
-		snprintf(e->sha256, sizeof e->sha256, "%s",
-		    (const char *)sqlite3_column_text(stmt, 4));
-		e->description = irc_record_column(stmt, 5, false);
-		e->location = irc_record_column(stmt, 6, false);
-		e->holder = irc_record_column(stmt, 7, false);
-		e->added_by = irc_record_column(stmt, 8, false);
-		e->added_at = sqlite3_column_int64(stmt, 9);
-	}
-	if (rc != SQLITE_DONE)
-		st = irc_db_fail(db, err, "cannot read the evidence items");
-	sqlite3_finalize(stmt);
-	if (st == IRC_OK)
-		st = evidence_load_custody(db, case_id, list, n, err);
-	if (st != IRC_OK) {
-		irc_evidence_free(list, n);
+	if ((st = irc_record_rows(db, stmt, sizeof **out, evidence_fill,
+	    evidence_free_rows, "evidence items", &rows, &n, err)) != IRC_OK)
+		return st;
+	if ((st = evidence_load_custody(db, case_id, rows, n, err)) !=
+	    IRC_OK) {
+		irc_evidence_free(rows, n);
 		return st;
 	}
-	*out = list;
+	*out = rows;
 	*count = n;
 	return IRC_OK;
 }

@@ -136,15 +136,37 @@ out:
 	return irc_lc_finish(db, st, body, err);
 }
 
+static void
+followup_fill(sqlite3_stmt *stmt, void *row)
+{
+	struct irc_followup *f = row;
+
+	f->id = sqlite3_column_int64(stmt, 0);
+	f->case_id = sqlite3_column_int64(stmt, 1);
+	f->owner = irc_record_column(stmt, 2, false);
+	snprintf(f->due, sizeof f->due, "%s",
+	    (const char *)sqlite3_column_text(stmt, 3));
+	f->text = irc_record_column(stmt, 4, false);
+	f->done = strcmp((const char *)sqlite3_column_text(stmt, 5),
+	    "done") == 0;
+	f->added_at = sqlite3_column_int64(stmt, 6);
+	f->done_at = sqlite3_column_int64(stmt, 7);
+	f->done_note = irc_record_column(stmt, 8, true);
+}
+
+static void
+followups_free_rows(void *rows, size_t count)
+{
+	irc_followups_free(rows, count);
+}
+
 enum irc_status
 irc_followup_list(struct irc_db *db, int64_t case_id, bool open_only,
     struct irc_followup **out, size_t *count, struct irc_error *err)
 {
 	sqlite3_stmt *stmt;
-	struct irc_followup *list = NULL;
-	size_t n = 0;
 	enum irc_status st;
-	int rc;
+	void *rows;
 
 	*out = NULL;
 	*count = 0;
@@ -155,34 +177,9 @@ irc_followup_list(struct irc_db *db, int64_t case_id, bool open_only,
 		return st;
 	sqlite3_bind_int64(stmt, 1, case_id);
 	sqlite3_bind_int(stmt, 2, open_only);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct irc_followup *f;
-		const unsigned char *note = sqlite3_column_text(stmt, 8);
-
-		list = irc_xrealloc(list, n + 1, sizeof *list);
-		f = &list[n++];
-		memset(f, 0, sizeof *f);
-		f->id = sqlite3_column_int64(stmt, 0);
-		f->case_id = sqlite3_column_int64(stmt, 1);
-		f->owner = irc_xstrdup((const char *)sqlite3_column_text(stmt, 2));
-		snprintf(f->due, sizeof f->due, "%s",
-		    (const char *)sqlite3_column_text(stmt, 3));
-		f->text = irc_xstrdup((const char *)sqlite3_column_text(stmt, 4));
-		f->done = strcmp((const char *)sqlite3_column_text(stmt, 5),
-		    "done") == 0;
-		f->added_at = sqlite3_column_int64(stmt, 6);
-		f->done_at = sqlite3_column_int64(stmt, 7);
-		f->done_note = note != NULL ? irc_xstrdup((const char *)note) :
-		    NULL;
-	}
-	if (rc != SQLITE_DONE) {
-		st = irc_db_fail(db, err, "cannot read the follow-ups");
-		irc_followups_free(list, n);
-	} else {
-		*out = list;
-		*count = n;
-	}
-	sqlite3_finalize(stmt);
+	st = irc_record_rows(db, stmt, sizeof **out, followup_fill,
+	    followups_free_rows, "follow-ups", &rows, count, err);
+	*out = rows;
 	return st;
 }
 

@@ -404,15 +404,37 @@ obs_tags_load(struct irc_observable *o, const char *text)
 	json_decref(tags);
 }
 
+static void
+observable_fill(sqlite3_stmt *stmt, void *row)
+{
+	struct irc_observable *o = row;
+
+	o->number = sqlite3_column_int64(stmt, 0);
+	if (!irc_obs_type_parse((const char *)sqlite3_column_text(stmt, 1),
+	    &o->type))
+		o->type = IRC_OBS_OTHER;
+	o->value = irc_record_column(stmt, 2, false);
+	snprintf(o->tlp, sizeof o->tlp, "%s",
+	    (const char *)sqlite3_column_text(stmt, 3));
+	o->ioc = sqlite3_column_int(stmt, 4) != 0;
+	obs_tags_load(o, (const char *)sqlite3_column_text(stmt, 5));
+	o->added_by = irc_record_column(stmt, 6, false);
+	o->added_at = sqlite3_column_int64(stmt, 7);
+}
+
+static void
+observables_free_rows(void *rows, size_t count)
+{
+	irc_observables_free(rows, count);
+}
+
 enum irc_status
 irc_observable_list(struct irc_db *db, int64_t case_id,
     struct irc_observable **out, size_t *count, struct irc_error *err)
 {
-	struct irc_observable *list = NULL, *o;
 	sqlite3_stmt *stmt;
-	size_t n = 0;
 	enum irc_status st;
-	int rc;
+	void *rows;
 
 	*out = NULL;
 	*count = 0;
@@ -422,31 +444,9 @@ irc_observable_list(struct irc_db *db, int64_t case_id,
 	    " ORDER BY number", &stmt, err)) != IRC_OK)
 		return st;
 	sqlite3_bind_int64(stmt, 1, case_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		list = irc_xrealloc(list, n + 1, sizeof *list);
-		o = &list[n++];
-		memset(o, 0, sizeof *o);
-		o->number = sqlite3_column_int64(stmt, 0);
-		if (!irc_obs_type_parse((const char *)sqlite3_column_text(stmt, 1),
-		    &o->type))
-			o->type = IRC_OBS_OTHER;
-		o->value = irc_record_column(stmt, 2, false);
-		snprintf(o->tlp, sizeof o->tlp, "%s",
-		    (const char *)sqlite3_column_text(stmt, 3));
-		o->ioc = sqlite3_column_int(stmt, 4) != 0;
-		obs_tags_load(o, (const char *)sqlite3_column_text(stmt, 5));
-		o->added_by = irc_record_column(stmt, 6, false);
-		o->added_at = sqlite3_column_int64(stmt, 7);
-	}
-	if (rc != SQLITE_DONE) {
-		st = irc_db_fail(db, err, "cannot read the observables");
-		irc_observables_free(list, n);
-		list = NULL;
-		n = 0;
-	}
-	sqlite3_finalize(stmt);
-	*out = list;
-	*count = n;
+	st = irc_record_rows(db, stmt, sizeof **out, observable_fill,
+	    observables_free_rows, "observables", &rows, count, err);
+	*out = rows;
 	return st;
 }
 

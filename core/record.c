@@ -104,3 +104,39 @@ irc_record_column(sqlite3_stmt *stmt, int col, bool null_ok)
 		return null_ok ? NULL : irc_xstrdup("");
 	return irc_xstrdup((const char *)s);
 }
+
+enum irc_status
+irc_record_rows(struct irc_db *db, sqlite3_stmt *stmt, size_t size,
+    void (*fill)(sqlite3_stmt *, void *), void (*free_rows)(void *, size_t),
+    const char *what, void **out, size_t *count, struct irc_error *err)
+{
+	unsigned char *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			rows = irc_xrealloc(rows, cap, size);
+		}
+		memset(rows + n * size, 0, size);
+		fill(stmt, rows + n * size);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		char doing[64];
+		enum irc_status st;
+
+		snprintf(doing, sizeof doing, "cannot read the %s", what);
+		st = irc_db_fail(db, err, doing);
+		sqlite3_finalize(stmt);
+		free_rows(rows, n);
+		*out = NULL;
+		*count = 0;
+		return st;
+	}
+	sqlite3_finalize(stmt);
+	*out = rows;
+	*count = n;
+	return IRC_OK;
+}

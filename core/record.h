@@ -50,4 +50,16 @@ enum irc_status irc_record_next_number(struct irc_db *db, const char *table,
  */
 char *irc_record_column(sqlite3_stmt *stmt, int col, bool null_ok);
 
+/*
+ * Steps stmt to its end and finalises it, growing an array of rows of size
+ * bytes: fill gets each new row zeroed and fills it from the statement's
+ * current row.  Sets *out (caller frees it with free_rows) and *count.  On
+ * a read error, frees the rows read with free_rows and fails with a
+ * message naming what ("assets"), leaving *out NULL and *count 0.
+ */
+enum irc_status irc_record_rows(struct irc_db *db, sqlite3_stmt *stmt,
+    size_t size, void (*fill)(sqlite3_stmt *, void *),
+    void (*free_rows)(void *, size_t), const char *what, void **out,
+    size_t *count, struct irc_error *err);
+
 #endif

@@ -163,15 +163,32 @@ out:
 	return irc_lc_finish(db, st, body, err);
 }
 
+static void
+weakness_fill(sqlite3_stmt *stmt, void *row)
+{
+	struct irc_weakness *w = row;
+
+	w->id = sqlite3_column_int64(stmt, 0);
+	w->time_us = sqlite3_column_int64(stmt, 1);
+	w->actor = irc_record_column(stmt, 2, false);
+	w->reporter = irc_record_column(stmt, 3, false);
+	w->text = irc_record_column(stmt, 4, false);
+	w->case_id = sqlite3_column_int64(stmt, 5);
+}
+
+static void
+weaknesses_free_rows(void *rows, size_t count)
+{
+	irc_weaknesses_free(rows, count);
+}
+
 enum irc_status
 irc_weakness_list(struct irc_db *db, struct irc_weakness **out,
     size_t *count, struct irc_error *err)
 {
 	sqlite3_stmt *stmt;
-	struct irc_weakness *list = NULL;
-	size_t n = 0;
 	enum irc_status st;
-	int rc;
+	void *rows;
 
 	*out = NULL;
 	*count = 0;
@@ -182,28 +199,9 @@ irc_weakness_list(struct irc_db *db, struct irc_weakness **out,
 	    " FROM weakness w WHERE w.kind = 'weakness.add' ORDER BY w.seq",
 	    &stmt, err)) != IRC_OK)
 		return st;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct irc_weakness *w;
-		const unsigned char *by = sqlite3_column_text(stmt, 3);
-		const unsigned char *text = sqlite3_column_text(stmt, 4);
-
-		list = irc_xrealloc(list, n + 1, sizeof *list);
-		w = &list[n++];
-		w->id = sqlite3_column_int64(stmt, 0);
-		w->time_us = sqlite3_column_int64(stmt, 1);
-		w->actor = irc_xstrdup((const char *)sqlite3_column_text(stmt, 2));
-		w->reporter = irc_xstrdup(by != NULL ? (const char *)by : "");
-		w->text = irc_xstrdup(text != NULL ? (const char *)text : "");
-		w->case_id = sqlite3_column_int64(stmt, 5);
-	}
-	if (rc != SQLITE_DONE) {
-		st = irc_db_fail(db, err, "cannot read the weakness register");
-		irc_weaknesses_free(list, n);
-	} else {
-		*out = list;
-		*count = n;
-	}
-	sqlite3_finalize(stmt);
+	st = irc_record_rows(db, stmt, sizeof **out, weakness_fill,
+	    weaknesses_free_rows, "weakness register", &rows, count, err);
+	*out = rows;
 	return st;
 }
 
