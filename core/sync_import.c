@@ -444,6 +444,7 @@ irc_sync_import(struct irc_db *db, const struct irc_hive_config *cfg,
 	if ((st = import_states(&p, *case_id, list, n, err)) == IRC_OK)
 		st = import_remote_states(&p, *case_id, list, n, err);
 out:
+	sync_pass_close(&p);
 	free(list);
 	json_decref(tasks);
 	json_decref(rcase);

@@ -62,7 +62,12 @@ struct sync_pass {
 	struct irc_sync_result *res;
 	int max_attempts;
 	int64_t backoff_ms;
+	sqlite3_stmt *map_stmt;		/* sync_map_put's, kept for the pass */
+	sqlite3_stmt *save_stmt;	/* the outbox row update, likewise */
 };
+
+/* Finalizes the statements the pass kept.  Safe to call twice. */
+void sync_pass_close(struct sync_pass *p);
 
 /* Sends req with retries and backoff; returns it finished.  Frees nothing. */
 struct irc_hive_req *sync_send(struct sync_pass *p, struct irc_hive_req *req);
