@@ -44,6 +44,13 @@ static volatile sig_atomic_t tui_signalled;
  * hang-up in poll().
  */
 #define TUI_FAST_ERR_MAX 50
+
+/*
+ * Keys handled in a row without a redraw while more input is already
+ * queued, as in a paste: drawing the screen after each character made a
+ * 64 KiB paste take most of a minute.
+ */
+#define TUI_BURST_MAX 4096
 static bool tui_mono;
 
 struct role_style {
@@ -299,7 +306,7 @@ static void tui_loop(struct tui *t)
 {
 	struct screen *s;
 	wint_t wc;
-	int rc, fast_errors = 0;
+	int rc, fast_errors = 0, burst = 0;
 	int64_t waited;
 #ifdef IRC_TEST_BUILD
 	FILE *vm = tui_vm_open(t);
@@ -308,6 +315,15 @@ static void tui_loop(struct tui *t)
 #endif
 
 	while (!t->quit && t->depth > 0) {
+		if (burst > 0 && burst < TUI_BURST_MAX) {
+			/* A key was just handled: take the next without waiting. */
+			nodelay(stdscr, TRUE);
+			rc = get_wch(&wc);
+			timeout(TUI_TICK_MS);
+			if (rc != ERR)
+				goto key;
+		}
+		burst = 0;
 		tui_draw_top(t);
 #ifdef IRC_TEST_BUILD
 		if (first_only)
@@ -321,6 +337,7 @@ static void tui_loop(struct tui *t)
 		waited = tui_now_ms();
 		rc = get_wch(&wc);
 		waited = tui_now_ms() - waited;
+key:
 		if (tui_signalled)
 			break;
 		if (rc == ERR) {
@@ -337,6 +354,7 @@ static void tui_loop(struct tui *t)
 		if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
 			for (int i = 0; i < t->depth; i++)
 				t->stack[i].ops->resize(t, &t->stack[i]);
+			burst = 0;
 			continue;
 		}
 		if (tui_too_small())
@@ -347,6 +365,7 @@ static void tui_loop(struct tui *t)
 		keyed = true;
 #endif
 		s->ops->key(t, s, rc == KEY_CODE_YES ? TUI_FKEY(wc) : (int)wc);
+		burst++;
 	}
 #ifdef IRC_TEST_BUILD
 	if (vm != NULL)
