@@ -109,7 +109,7 @@ void cli_help(const struct cli_ctx *ctx, FILE *out, const char *options_help);
 /* Resets getopt so a subcommand can parse its own argument vector. */
 void cli_getopt_reset(void);
 
-/* What one entry of a cli_opt table stores when its option is given. */
+/* The kind of value that one entry of a cli_opt table stores. */
 enum cli_opt_kind {
 	CLI_OPT_TEXT,	/* value is a const char **: the option's argument */
 	CLI_OPT_FLAG,	/* value is a bool *: set to true */
@@ -129,9 +129,9 @@ struct cli_opt {
 /*
  * Parses the options in argv against opts, with --db and -h/--help that
  * every subcommand takes.  A later TEXT option overrides an earlier one.
- * Returns -1 when the command goes on with its operands from optind;
- * otherwise the exit status, after printing the help (with options_help,
- * see cli_help()) or the error for an unknown option or a missing value.
+ * Returns -1 when the command goes on with its operands from optind.
+ * Otherwise it has printed the help (see cli_help()) or the error for an
+ * unknown option or a missing value, and returns the exit status.
  */
 int cli_options(struct cli_ctx *ctx, int argc, char **argv,
     const struct cli_opt *opts, const char *options_help);
