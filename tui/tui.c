@@ -46,9 +46,9 @@ static volatile sig_atomic_t tui_signalled;
 #define TUI_FAST_ERR_MAX 50
 
 /*
- * Keys handled in a row without a redraw while more input is already
- * queued, as in a paste: drawing the screen after each character made a
- * 64 KiB paste take most of a minute.
+ * Maximum keys handled in a row without a redraw while more input is
+ * queued, as in a paste.  A redraw after each character made a 64 KiB
+ * paste take most of a minute.
  */
 #define TUI_BURST_MAX 4096
 static bool tui_mono;
@@ -316,7 +316,7 @@ static void tui_loop(struct tui *t)
 
 	while (!t->quit && t->depth > 0) {
 		if (burst > 0 && burst < TUI_BURST_MAX) {
-			/* A key was just handled: take the next without waiting. */
+			/* After a key, read the next one without waiting. */
 			nodelay(stdscr, TRUE);
 			rc = get_wch(&wc);
 			timeout(TUI_TICK_MS);
