@@ -262,11 +262,10 @@ col_dup_null(sqlite3_stmt *stmt, int col)
 	return s != NULL ? irc_xstrdup((const char *)s) : NULL;
 }
 
+/* The step counts are kept on the case row by triggers (core/db.c). */
 static const char summary_columns[] =
     "SELECT c.id, c.uuid, c.title, c.severity, c.status, c.kind, c.opened_at,"
-    " (SELECT count(*) FROM step s WHERE s.case_id = c.id AND s.state IN"
-    "  ('done', 'skipped', 'not_applicable')),"
-    " (SELECT count(*) FROM step s WHERE s.case_id = c.id)";
+    " c.steps_closed, c.steps_total";
 
 static void
 summary_from_row(sqlite3_stmt *stmt, struct irc_case_summary *s)
@@ -291,22 +290,18 @@ summary_clear(struct irc_case_summary *s)
 	free(s->kind);
 }
 
-enum irc_status
-irc_case_list(struct irc_db *db, struct irc_case_summary **out, size_t *count,
-    struct irc_error *err)
+/*
+ * Steps a prepared summary query to its end into *out and *count.  The
+ * rows come out in the order of the query, reversed when reverse is true.
+ */
+static enum irc_status
+summaries_read(struct irc_db *db, sqlite3_stmt *stmt, bool reverse,
+    struct irc_case_summary **out, size_t *count, struct irc_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	struct irc_case_summary *list = NULL;
+	struct irc_case_summary *list = NULL, tmp;
 	size_t n = 0, cap = 0;
-	char *sql = irc_xasprintf("%s FROM \"case\" c ORDER BY c.id DESC",
-	    summary_columns);
-	enum irc_status st;
 	int rc;
 
-	*out = NULL;
-	*count = 0;
-	if ((st = case_prepare(db, sql, &stmt, err)) != IRC_OK)
-		goto out;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -315,15 +310,90 @@ irc_case_list(struct irc_db *db, struct irc_case_summary **out, size_t *count,
 		summary_from_row(stmt, &list[n++]);
 	}
 	if (rc != SQLITE_DONE) {
-		st = irc_db_fail(db, err, "cannot list cases");
 		irc_case_summaries_free(list, n);
-		goto out;
+		return irc_db_fail(db, err, "cannot list cases");
+	}
+	for (size_t i = 0; reverse && i < n / 2; i++) {
+		tmp = list[i];
+		list[i] = list[n - 1 - i];
+		list[n - 1 - i] = tmp;
 	}
 	*out = list;
 	*count = n;
+	return IRC_OK;
+}
+
+enum irc_status
+irc_case_list(struct irc_db *db, struct irc_case_summary **out, size_t *count,
+    struct irc_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *sql = irc_xasprintf("%s FROM \"case\" c ORDER BY c.id DESC",
+	    summary_columns);
+	enum irc_status st;
+
+	*out = NULL;
+	*count = 0;
+	if ((st = case_prepare(db, sql, &stmt, err)) == IRC_OK)
+		st = summaries_read(db, stmt, false, out, count, err);
+	sqlite3_finalize(stmt);
+	free(sql);
+	return st;
+}
+
+enum irc_status
+irc_case_list_page(struct irc_db *db, int64_t from, enum irc_case_page dir,
+    size_t limit, struct irc_case_summary **out, size_t *count,
+    struct irc_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *sql;
+	enum irc_status st;
+
+	*out = NULL;
+	*count = 0;
+	if (limit == 0)
+		return IRC_OK;
+	if (limit > INT64_MAX)
+		limit = INT64_MAX;
+	/*
+	 * The id is the rowid, so both directions walk the table's own
+	 * b-tree from the key and stop after limit rows.
+	 */
+	if (dir == IRC_CASE_PAGE_OLDER)
+		sql = irc_xasprintf("%s FROM \"case\" c WHERE c.id < ?"
+		    " ORDER BY c.id DESC LIMIT ?", summary_columns);
+	else
+		sql = irc_xasprintf("%s FROM \"case\" c WHERE c.id > ?"
+		    " ORDER BY c.id ASC LIMIT ?", summary_columns);
+	if ((st = case_prepare(db, sql, &stmt, err)) != IRC_OK)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, dir == IRC_CASE_PAGE_OLDER && from <= 0 ?
+	    INT64_MAX : from);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	st = summaries_read(db, stmt, dir == IRC_CASE_PAGE_NEWER, out, count,
+	    err);
 out:
 	sqlite3_finalize(stmt);
 	free(sql);
+	return st;
+}
+
+enum irc_status
+irc_case_count(struct irc_db *db, int64_t *count, struct irc_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum irc_status st;
+
+	*count = 0;
+	if ((st = case_prepare(db, "SELECT count(*) FROM \"case\"", &stmt,
+	    err)) != IRC_OK)
+		return st;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*count = sqlite3_column_int64(stmt, 0);
+	else
+		st = irc_db_fail(db, err, "cannot count cases");
+	sqlite3_finalize(stmt);
 	return st;
 }
 

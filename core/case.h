@@ -102,6 +102,28 @@ enum irc_status irc_case_list(struct irc_db *db,
     struct irc_case_summary **out, size_t *count, struct irc_error *err);
 void irc_case_summaries_free(struct irc_case_summary *list, size_t count);
 
+/* Which side of the key case irc_case_list_page() reads. */
+enum irc_case_page {
+	IRC_CASE_PAGE_OLDER,	/* cases numbered below the key */
+	IRC_CASE_PAGE_NEWER,	/* cases numbered above the key */
+};
+
+/*
+ * Lists at most limit cases next to the case numbered from, newest first,
+ * for a list that shows a window of cases (keyset paging).  OLDER lists
+ * the cases numbered just below from, and from 0 or less starts at the
+ * newest case.  NEWER lists the cases numbered just above from, the
+ * nearest ones, so from 0 lists the oldest cases.  Reads only the rows it
+ * returns.  The caller frees *out with irc_case_summaries_free().
+ */
+enum irc_status irc_case_list_page(struct irc_db *db, int64_t from,
+    enum irc_case_page dir, size_t limit, struct irc_case_summary **out,
+    size_t *count, struct irc_error *err);
+
+/* Sets *count to the number of cases in db. */
+enum irc_status irc_case_count(struct irc_db *db, int64_t *count,
+    struct irc_error *err);
+
 /*
  * Loads a case with its steps and actions.  A missing case is
  * IRC_ERR_NOT_FOUND with a message naming the number.  The caller frees

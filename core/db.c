@@ -316,6 +316,40 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'a drill row is written once'); END;"
 	"CREATE TRIGGER drill_no_delete BEFORE DELETE ON drill"
 	"  BEGIN SELECT RAISE(ABORT, 'a drill row is written once'); END;",
+	/*
+	 * 8: each case's step counts kept on its row, so that the case list
+	 * reads one row per case shown instead of counting steps.  Triggers
+	 * keep them in the transaction of every step insert, state change
+	 * and delete, whoever writes the step.
+	 */
+	"ALTER TABLE \"case\" ADD COLUMN steps_total INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE \"case\" ADD COLUMN steps_closed INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"UPDATE \"case\" SET"
+	"  steps_total = (SELECT count(*) FROM step s WHERE s.case_id ="
+	"    \"case\".id),"
+	"  steps_closed = (SELECT count(*) FROM step s WHERE s.case_id ="
+	"    \"case\".id AND s.state IN ('done', 'skipped', 'not_applicable'));"
+	"CREATE TRIGGER step_count_insert AFTER INSERT ON step BEGIN"
+	"  UPDATE \"case\" SET steps_total = steps_total + 1,"
+	"    steps_closed = steps_closed + (NEW.state IN ('done', 'skipped',"
+	"    'not_applicable'))"
+	"  WHERE id = NEW.case_id; END;"
+	"CREATE TRIGGER step_count_update AFTER UPDATE OF case_id, state ON step"
+	"  BEGIN"
+	"  UPDATE \"case\" SET steps_total = steps_total - 1,"
+	"    steps_closed = steps_closed - (OLD.state IN ('done', 'skipped',"
+	"    'not_applicable'))"
+	"  WHERE id = OLD.case_id;"
+	"  UPDATE \"case\" SET steps_total = steps_total + 1,"
+	"    steps_closed = steps_closed + (NEW.state IN ('done', 'skipped',"
+	"    'not_applicable'))"
+	"  WHERE id = NEW.case_id; END;"
+	"CREATE TRIGGER step_count_delete AFTER DELETE ON step BEGIN"
+	"  UPDATE \"case\" SET steps_total = steps_total - 1,"
+	"    steps_closed = steps_closed - (OLD.state IN ('done', 'skipped',"
+	"    'not_applicable'))"
+	"  WHERE id = OLD.case_id; END;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -14,11 +14,19 @@
 #include "timeutil.h"
 #include "tui.h"
 
+/*
+ * The list holds a window of cases, not all of them: the rows from the
+ * top row shown down, one screen and one page more, read by keyset
+ * paging (irc_case_list_page()).  A move past the window reads a new one
+ * anchored at the new top row, so no key reads more than two screens of
+ * rows, however many cases the database holds.
+ */
 struct list_screen {
-	struct irc_case_summary *cases;
+	struct irc_case_summary *cases;	/* window; cases[0] is the top row */
 	size_t count;
-	size_t sel;
-	size_t top;		/* first row shown */
+	size_t sel;		/* selected row, an index into cases */
+	int64_t total;		/* cases in the database */
+	bool at_newest;		/* the top row is the newest case */
 	char message[IRC_ERROR_MAX];
 	bool error;
 };
@@ -33,22 +41,94 @@ struct list_screen {
 /* Speed of a replay started from the list: an hour of log per minute. */
 #define LIST_REPLAY_SPEED 60
 
+static int list_rows(void)
+{
+	int rows = LINES - 3;	/* title bar, column heads, status bar */
+
+	return rows > 1 ? rows : 1;
+}
+
+/* Rows a window holds: the screen's and one page below it. */
+static size_t list_window(void)
+{
+	return (size_t)list_rows() * 2 + 1;
+}
+
+static void list_fail(struct list_screen *ls, const struct irc_error *err)
+{
+	snprintf(ls->message, sizeof(ls->message), "%s", err->msg);
+	ls->error = true;
+}
+
+/* Returns the number of the newest case above the case numbered id, or 0. */
+static int64_t list_newer(struct tui *t, struct list_screen *ls, int64_t id,
+    size_t n, size_t *found)
+{
+	struct irc_case_summary *cases;
+	struct irc_error err;
+	int64_t top = 0;
+
+	*found = 0;
+	if (irc_case_list_page(t->db, id, IRC_CASE_PAGE_NEWER, n, &cases,
+	    found, &err) != IRC_OK) {
+		list_fail(ls, &err);
+		return 0;
+	}
+	if (*found > 0)
+		top = cases[0].id;
+	irc_case_summaries_free(cases, *found);
+	return top;
+}
+
+/*
+ * Reads the window whose top row is the case numbered top, or the newest
+ * case when top is 0, and selects the row of case sel_id when it is in
+ * the window (else row 0).
+ */
+static bool list_read(struct tui *t, struct list_screen *ls, int64_t top,
+    int64_t sel_id)
+{
+	struct irc_case_summary *cases;
+	struct irc_error err;
+	size_t n, newer;
+
+	if (irc_case_list_page(t->db, top > 0 ? top + 1 : 0,
+	    IRC_CASE_PAGE_OLDER, list_window(), &cases, &n, &err) != IRC_OK) {
+		list_fail(ls, &err);
+		return false;
+	}
+	irc_case_summaries_free(ls->cases, ls->count);
+	ls->cases = cases;
+	ls->count = n;
+	ls->sel = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cases[i].id == sel_id)
+			ls->sel = i;
+	ls->at_newest = top == 0 || list_newer(t, ls, top, 1, &newer) == 0;
+	return true;
+}
+
+/*
+ * Rereads the window at the same place after a commit or a screen closed
+ * above the list: the same top row (the newest case when the list showed
+ * it, so that new cases appear), the same selected case, kept on screen.
+ */
 static void list_load(struct tui *t, struct list_screen *ls)
 {
 	struct irc_error err;
 	int64_t sel_id = ls->count > 0 ? ls->cases[ls->sel].id : 0;
+	int64_t top = ls->count > 0 && !ls->at_newest ? ls->cases[0].id : 0;
+	size_t rows = (size_t)list_rows();
 
-	irc_case_summaries_free(ls->cases, ls->count);
-	ls->cases = NULL;
-	ls->count = 0;
-	if (irc_case_list(t->db, &ls->cases, &ls->count, &err) != IRC_OK) {
-		snprintf(ls->message, sizeof(ls->message), "%s", err.msg);
-		ls->error = true;
-	}
-	ls->sel = 0;
-	for (size_t i = 0; i < ls->count; i++)
-		if (ls->cases[i].id == sel_id)
-			ls->sel = i;
+	if (irc_case_count(t->db, &ls->total, &err) != IRC_OK)
+		list_fail(ls, &err);
+	if (!list_read(t, ls, top, sel_id))
+		return;
+	if (sel_id != 0 && (ls->count == 0 || ls->cases[ls->sel].id != sel_id))
+		/* More new cases than the window holds pushed it out. */
+		list_read(t, ls, sel_id, sel_id);
+	else if (ls->sel >= rows)
+		list_read(t, ls, ls->cases[ls->sel - rows + 1].id, sel_id);
 }
 
 static bool list_open(struct tui *t, struct screen *s, const void *arg)
@@ -66,11 +146,6 @@ static void list_close(struct tui *t, struct screen *s)
 
 	irc_case_summaries_free(ls->cases, ls->count);
 	free(ls);
-}
-
-static int list_rows(void)
-{
-	return LINES - 3;	/* title bar, column heads, status bar */
 }
 
 static void list_draw_row(const struct irc_case_summary *c, int y, bool sel)
@@ -116,8 +191,8 @@ static void list_draw(struct tui *t, struct screen *s)
 	attr_t head = tui_attr(TUI_ROLE_HEADING);
 	char count[64];
 
-	snprintf(count, sizeof(count), "%zu case%s", ls->count,
-	    ls->count == 1 ? "" : "s");
+	snprintf(count, sizeof(count), "%lld case%s", (long long)ls->total,
+	    ls->total == 1 ? "" : "s");
 	tui_draw_title("ircase: cases", count);
 
 	tui_draw_pad(1, 0, "   #", COL_NUM, head);
@@ -131,29 +206,65 @@ static void list_draw(struct tui *t, struct screen *s)
 	if (ls->count == 0)
 		tui_draw(3, 2, "No cases yet. Press n to start one from a playbook.",
 		    COLS - 4, tui_attr(TUI_ROLE_NORMAL));
-	if (ls->sel < ls->top)
-		ls->top = ls->sel;
-	if (ls->sel >= ls->top + (size_t)rows)
-		ls->top = ls->sel - (size_t)rows + 1;
-	for (int r = 0; r < rows && ls->top + (size_t)r < ls->count; r++)
-		list_draw_row(&ls->cases[ls->top + r], 2 + r,
-		    ls->top + (size_t)r == ls->sel);
+	for (int r = 0; r < rows && (size_t)r < ls->count; r++)
+		list_draw_row(&ls->cases[r], 2 + r, (size_t)r == ls->sel);
 
 	tui_draw_status(ls->message[0] ? ls->message :
 	    "Enter open  n new case  ? keys  q quit", NULL, ls->error);
 }
 
-static void list_move(struct list_screen *ls, long delta)
+/*
+ * Moves the selection down delta rows, or up when delta is negative, and
+ * scrolls as the old full list did: a row above the screen becomes the
+ * top row, a row below it the bottom row.
+ */
+static void list_move(struct tui *t, struct list_screen *ls, long delta)
 {
-	long sel = (long)ls->sel + delta;
+	size_t rows = (size_t)list_rows(), found;
+	int64_t sel_id, top;
+	long target = (long)ls->sel + delta;
 
 	if (ls->count == 0)
 		return;
-	if (sel < 0)
-		sel = 0;
-	if (sel >= (long)ls->count)
-		sel = (long)ls->count - 1;
-	ls->sel = (size_t)sel;
+	if (target < 0) {
+		/* Rows above the window: the -target newer cases. */
+		top = list_newer(t, ls, ls->cases[0].id, (size_t)-target, &found);
+		if (top == 0)
+			target = 0;
+		else {
+			target += (long)found;
+			if (target < 0)
+				target = 0;
+			list_read(t, ls, top, 0);
+		}
+		ls->sel = (size_t)target;
+		return;
+	}
+	if ((size_t)target >= ls->count)
+		target = (long)ls->count - 1;
+	if ((size_t)target < rows) {
+		ls->sel = (size_t)target;
+		return;
+	}
+	sel_id = ls->cases[target].id;
+	list_read(t, ls, ls->cases[(size_t)target - rows + 1].id, sel_id);
+}
+
+/* Selects the newest case, or the oldest one when last is true. */
+static void list_end(struct tui *t, struct list_screen *ls, bool last)
+{
+	size_t found;
+	int64_t top;
+
+	if (!last) {
+		list_read(t, ls, 0, 0);
+		return;
+	}
+	top = list_newer(t, ls, 0, (size_t)list_rows(), &found);
+	if (top == 0)
+		return;
+	if (list_read(t, ls, top, 0) && ls->count > 0)
+		ls->sel = ls->count - 1;
 }
 
 /* Shows why a screen did not open. */
@@ -172,22 +283,22 @@ static void list_key(struct tui *t, struct screen *s, int key)
 	ls->error = false;
 	switch (tui_key_action(TUI_CTX_LIST, key)) {
 	case TUI_ACT_UP:
-		list_move(ls, -1);
+		list_move(t, ls, -1);
 		break;
 	case TUI_ACT_DOWN:
-		list_move(ls, 1);
+		list_move(t, ls, 1);
 		break;
 	case TUI_ACT_PAGE_UP:
-		list_move(ls, -list_rows());
+		list_move(t, ls, -list_rows());
 		break;
 	case TUI_ACT_PAGE_DOWN:
-		list_move(ls, list_rows());
+		list_move(t, ls, list_rows());
 		break;
 	case TUI_ACT_FIRST:
-		list_move(ls, -(long)ls->count);
+		list_end(t, ls, false);
 		break;
 	case TUI_ACT_LAST:
-		list_move(ls, (long)ls->count);
+		list_end(t, ls, true);
 		break;
 	case TUI_ACT_OPEN:
 		if (ls->count == 0)
@@ -226,6 +337,7 @@ static void list_key(struct tui *t, struct screen *s, int key)
 
 static void list_resize(struct tui *t, struct screen *s)
 {
+	list_load(t, s->data);
 }
 
 static void list_reload(struct tui *t, struct screen *s)
