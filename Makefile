@@ -143,10 +143,12 @@ stress: $(PROG)
 	IRCASE=$(CURDIR)/$(PROG) TUI_CRASH_ROUNDS=200 sh tests/tui/crash.sh
 
 install: ircase
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/playbooks/scenarios \
 	    $(DESTDIR)$(MANDIR)/man1
 	install -m 755 ircase $(DESTDIR)$(BINDIR)/ircase
 	install -m 644 playbooks/*.md $(DESTDIR)$(SHAREDIR)/playbooks/
+	install -m 644 playbooks/scenarios/*.md \
+	    $(DESTDIR)$(SHAREDIR)/playbooks/scenarios/
 	install -m 644 man/ircase.1 $(DESTDIR)$(MANDIR)/man1/
 	install -D -m 644 man/ircase.conf.5 $(DESTDIR)$(MANDIR)/man5/ircase.conf.5
 

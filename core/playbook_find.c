@@ -5,7 +5,8 @@
  * $IRCASE_PLAYBOOK_PATH (colon-separated), ./playbooks,
  * $XDG_DATA_HOME/ircase/playbooks (or ~/.local/share/ircase/playbooks) and
  * IRC_SHAREDIR/playbooks, which the Makefile sets to the install prefix.
- * A folder named twice, by any spelling, is read once.
+ * A folder named twice, by any spelling, is read once.  Drill scenarios
+ * are found in the "scenarios" folder of each of these folders.
  */
 #include <sys/stat.h>
 
@@ -19,6 +20,7 @@
 
 #include "mem.h"
 #include "playbook.h"
+#include "scenario.h"
 #include "status.h"
 
 #ifndef IRC_SHAREDIR
@@ -150,22 +152,31 @@ dirs_build(struct list *dirs, struct list *seen)
 	dirs_add(dirs, seen, IRC_SHAREDIR "/playbooks");
 }
 
-enum irc_status
-irc_playbook_find(char ***out, size_t *count, struct irc_error *err)
+/*
+ * Lists the *.md files of each search-path folder, or of its subfolder
+ * sub when sub is not NULL, as irc_playbook_find() describes.
+ */
+static enum irc_status
+files_find(const char *sub, char ***out, size_t *count, struct irc_error *err)
 {
 	struct list dirs = { 0 }, seen = { 0 }, files = { 0 };
 	enum irc_status status = IRC_OK;
 
 	if (out == NULL)
 		return irc_fail(err, IRC_ERR_INVALID, "no place for the list of "
-		    "playbooks");
+		    "files");
 	*out = NULL;
 	if (count != NULL)
 		*count = 0;
 
 	dirs_build(&dirs, &seen);
 	for (size_t i = 0; i < dirs.n; i++) {
-		status = folder_read(dirs.items[i], &files, err);
+		char *dir = sub != NULL ?
+		    irc_xasprintf("%s/%s", dirs.items[i], sub) :
+		    irc_xstrdup(dirs.items[i]);
+
+		status = folder_read(dir, &files, err);
+		free(dir);
 		if (status != IRC_OK)
 			goto out;
 	}
@@ -181,6 +192,18 @@ out:
 	list_free(&dirs);
 	list_free(&seen);
 	return status;
+}
+
+enum irc_status
+irc_playbook_find(char ***out, size_t *count, struct irc_error *err)
+{
+	return files_find(NULL, out, count, err);
+}
+
+enum irc_status
+irc_scenario_find(char ***out, size_t *count, struct irc_error *err)
+{
+	return files_find("scenarios", out, count, err);
 }
 
 char **

@@ -140,4 +140,14 @@ void irc_scenario_check_playbook(struct irc_scenario *sc,
 char *irc_scenario_playbook_path(const struct irc_scenario *sc,
     const char *dir);
 
+/*
+ * Lists the *.md files of the "scenarios" folder in each folder of the
+ * playbook search path (playbook.h), in search-path order and by name
+ * within a folder.  *out is a NULL-terminated array of *count paths; free
+ * it with irc_playbook_paths_free().  Folders that do not exist are
+ * skipped, and one that cannot be read is IRC_ERR_IO.
+ */
+enum irc_status irc_scenario_find(char ***out, size_t *count,
+    struct irc_error *err);
+
 #endif
