@@ -88,6 +88,15 @@ load_scalar(struct loader *l, yaml_node_t *node, const char *what,
 	return IRC_OK;
 }
 
+/* Returns the text of a key ("" when not a scalar) and sets *k to its node. */
+static const char *
+pair_key(struct loader *l, const yaml_node_pair_t *pair, yaml_node_t **k)
+{
+	*k = node_get(l, pair->key);
+	return (*k)->type == YAML_SCALAR_NODE ?
+	    (const char *)(*k)->data.scalar.value : "";
+}
+
 static enum irc_status
 load_mapping_check(struct loader *l, yaml_node_t *node, const char *what)
 {
@@ -123,10 +132,9 @@ load_contact(struct loader *l, yaml_node_t *node)
 	c->line = node_line(node);
 	for (pair = node->data.mapping.pairs.start;
 	    pair < node->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node_get(l, pair->key);
+		yaml_node_t *k;
 		yaml_node_t *v = node_get(l, pair->value);
-		const char *key = k->type == YAML_SCALAR_NODE ?
-		    (const char *)k->data.scalar.value : "";
+		const char *key = pair_key(l, pair, &k);
 		char **field = NULL;
 
 		if (strcmp(key, "role") == 0)
@@ -234,10 +242,9 @@ load_clock(struct loader *l, yaml_node_t *node)
 	r->line = node_line(node);
 	for (pair = node->data.mapping.pairs.start;
 	    pair < node->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node_get(l, pair->key);
+		yaml_node_t *k;
 		yaml_node_t *v = node_get(l, pair->value);
-		const char *key = k->type == YAML_SCALAR_NODE ?
-		    (const char *)k->data.scalar.value : "";
+		const char *key = pair_key(l, pair, &k);
 
 		if (strcmp(key, "name") == 0)
 			st = load_scalar(l, v, "name", &r->name);
@@ -285,10 +292,9 @@ load_assets(struct loader *l, yaml_node_t *node)
 	a->line = node_line(node);
 	for (pair = node->data.mapping.pairs.start;
 	    pair < node->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node_get(l, pair->key);
+		yaml_node_t *k;
 		yaml_node_t *v = node_get(l, pair->value);
-		const char *key = k->type == YAML_SCALAR_NODE ?
-		    (const char *)k->data.scalar.value : "";
+		const char *key = pair_key(l, pair, &k);
 
 		if (strcmp(key, "file") == 0) {
 			if ((st = load_scalar(l, v, "assets.file", &a->file)) !=
@@ -337,9 +343,8 @@ load_single_key(struct loader *l, yaml_node_t *node, const char *section,
 	snprintf(what, sizeof what, "%s.%s", section, key);
 	for (pair = node->data.mapping.pairs.start;
 	    pair < node->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node_get(l, pair->key);
-		const char *name = k->type == YAML_SCALAR_NODE ?
-		    (const char *)k->data.scalar.value : "";
+		yaml_node_t *k;
+		const char *name = pair_key(l, pair, &k);
 
 		if (strcmp(name, key) != 0)
 			load_warn(l, k, section, name);
@@ -453,10 +458,9 @@ load_root(struct loader *l, yaml_node_t *root)
 		return st;
 	for (pair = root->data.mapping.pairs.start;
 	    pair < root->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node_get(l, pair->key);
+		yaml_node_t *k;
 		yaml_node_t *v = node_get(l, pair->value);
-		const char *key = k->type == YAML_SCALAR_NODE ?
-		    (const char *)k->data.scalar.value : "";
+		const char *key = pair_key(l, pair, &k);
 
 		if (strcmp(key, "contacts") == 0)
 			st = load_list(l, v, "contacts", load_contact);
