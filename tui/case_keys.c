@@ -1,8 +1,8 @@
 /*
  * case_keys.c: what the case view opens from its record keys: the record
  * pane of each phase, observables, assets and metrics, the skip prompt, the
- * approval prompt, the close prompt, and the notification deadline shown
- * in its status bar.
+ * approval prompt, the close prompt (then a drill's after-action report),
+ * and the notification deadline shown in its status bar.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "case.h"
 #include "clock.h"
+#include "drill.h"
 #include "lifecycle.h"
 #include "prompt.h"
 #include "records.h"
@@ -75,6 +76,19 @@ static enum irc_status case_close_submit(struct tui *t, int64_t case_id,
 	return st;
 }
 
+/* Shows the after-action report once a drill is closed. */
+static void case_close_done(struct tui *t, int64_t case_id)
+{
+	struct irc_drill *d = NULL;
+
+	if (irc_drill_load(t->db, case_id, &d, NULL) != IRC_OK)
+		return;
+	irc_drill_free(d);
+	/* NOTE: a report that cannot be built leaves the case closed, and
+	 * "ircase drill report" shows the error. */
+	tui_push(t, &screen_report_ops, &case_id);
+}
+
 /* Records the approval; core rejects a step that does not await one. */
 static enum irc_status case_approve_submit(struct tui *t, int64_t case_id,
     int64_t number, const char *text, struct irc_error *err)
@@ -95,7 +109,7 @@ bool case_keys_records(struct tui *t, int64_t case_id, int seq,
     enum tui_action action)
 {
 	static char question[96];
-	struct tui_prompt p = { NULL, NULL, case_id, seq, NULL };
+	struct tui_prompt p = { NULL, NULL, case_id, seq, NULL, NULL };
 	struct rec_open o = { case_id, NULL };
 
 	for (size_t i = 0; i < sizeof(case_panes) / sizeof(case_panes[0]); i++) {
@@ -130,6 +144,7 @@ bool case_keys_records(struct tui *t, int64_t case_id, int seq,
 		p.title = "Close the case";
 		p.question = "Summary (optional): ";
 		p.submit = case_close_submit;
+		p.done = case_close_done;
 		tui_push(t, &screen_prompt_ops, &p);
 		return true;
 	}

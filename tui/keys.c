@@ -125,6 +125,15 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_REFS, TUI_ACT_OPEN, { KEY_ENTER_KEYS }, "Enter", "follow the selected link: show its pane, or go back to the case on its step or phase; with no link selected, switch between the list and the text" },
 	{ TUI_CTX_REFS, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_REFS, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "return to the list of panes, or go back to the case" },
+
+	{ TUI_CTX_REPORT, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "scroll up" },
+	{ TUI_CTX_REPORT, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "scroll down" },
+	{ TUI_CTX_REPORT, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "scroll up one page" },
+	{ TUI_CTX_REPORT, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE), ' ' }, "PgDn, Space", "scroll down one page" },
+	{ TUI_CTX_REPORT, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "go to the top" },
+	{ TUI_CTX_REPORT, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom" },
+	{ TUI_CTX_REPORT, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_REPORT, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the closed drill" },
 };
 
 static const char *const ctx_names[TUI_CTX_COUNT] = {
@@ -137,6 +146,7 @@ static const char *const ctx_names[TUI_CTX_COUNT] = {
 	[TUI_CTX_ACTION] = "Action detail (Enter on a timeline entry)",
 	[TUI_CTX_REPLAY] = "Replay (r in the case list, ircase replay)",
 	[TUI_CTX_REFS] = "Reference panes (r in the case view)",
+	[TUI_CTX_REPORT] = "After-action report (closing a drill)",
 };
 
 const struct tui_key *tui_keys(size_t *count)

@@ -28,6 +28,7 @@ enum tui_keyctx {
 	TUI_CTX_RECORDS,
 	TUI_CTX_REPLAY,
 	TUI_CTX_REFS,
+	TUI_CTX_REPORT,
 	TUI_CTX_COUNT
 };
 

@@ -20,6 +20,8 @@ struct tui_prompt {
 	/* Records text; on failure fills err and the prompt stays open. */
 	enum irc_status (*submit)(struct tui *t, int64_t case_id,
 	    int64_t number, const char *text, struct irc_error *err);
+	/* Runs after a successful submit has closed the prompt.  May be NULL. */
+	void (*done)(struct tui *t, int64_t case_id);
 };
 
 extern const struct screen_ops screen_prompt_ops;

@@ -127,5 +127,7 @@ extern const struct screen_ops screen_records_ops;	/* arg: const struct rec_open
 extern const struct screen_ops screen_action_ops;
 /* arg: const struct tui_replay_opts * */
 extern const struct screen_ops screen_replay_ops;
+/* arg: const int64_t *case_id of a drill; shows its after-action report */
+extern const struct screen_ops screen_report_ops;
 
 #endif

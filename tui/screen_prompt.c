@@ -65,8 +65,12 @@ static void prompt_key(struct tui *t, struct screen *s, int key)
 		irc_error_clear(&err);
 		if (ps->p.submit(t, ps->p.case_id, ps->p.number, text, &err) ==
 		    IRC_OK) {
+			struct tui_prompt p = ps->p;	/* tui_pop() frees ps */
+
 			free(text);
 			tui_pop(t);
+			if (p.done != NULL)
+				p.done(t, p.case_id);
 			return;
 		}
 		snprintf(ps->message, sizeof(ps->message), "%s", err.msg);
