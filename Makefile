@@ -67,7 +67,7 @@ $(TST)/libircase.a: $(CORE_TST)
 $(TST)/ircase: $(APP_TST) $(TST)/libircase.a
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(APP_TST) $(TST)/libircase.a $(LIBS)
 
-$(TST)/unit/%: tests/unit/%.c $(TST)/libircase.a tests/unit/unit.h
+$(TST)/unit/%: tests/unit/%.c $(TST)/libircase.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -DIRC_TEST_BUILD $(CFLAGS) -O1 $(SANITIZE) -o $@ $< \
 	    $(TST)/libircase.a $(LIBS) -lcmocka

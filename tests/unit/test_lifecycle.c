@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "unit_db.h"
 
 #include "case.h"
 #include "clock.h"
@@ -62,30 +63,11 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 
 	irc_db_close(f->db);
-	unlink(f->path);
-	snprintf(path, sizeof path, "%s-wal", f->path);
-	unlink(path);
-	snprintf(path, sizeof path, "%s-shm", f->path);
-	unlink(path);
-	rmdir(f->dir);
+	unit_db_remove(f->path, f->dir);
 	free(f);
 	return 0;
-}
-
-static int64_t
-sql_int(struct irc_db *db, const char *sql)
-{
-	sqlite3_stmt *stmt;
-	int64_t v = -1;
-
-	if (sqlite3_prepare_v2(irc_db_handle(db), sql, -1, &stmt, NULL) ==
-	    SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
 }
 
 static void
@@ -109,11 +91,11 @@ tables_created(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('case_role', 'report',"
 	    " 'decision', 'milestone', 'lesson', 'followup', 'clock',"
 	    " 'weakness', 'chain_head')"), 9);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'trigger' AND tbl_name = 'weakness'"), 2);
 }
 
@@ -229,9 +211,9 @@ role_handover_recorded(void **state)
 	    &f->alice, &err), IRC_ERR_INVALID);
 	assert_int_equal(irc_case_role_set(f->db, f->case_id, "boss", "X",
 	    &f->alice, &err), IRC_ERR_INVALID);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM action WHERE"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM action WHERE"
 	    " kind = 'role.assign'"), 2);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM case_role"), 1);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM case_role"), 1);
 }
 
 static void
@@ -249,7 +231,7 @@ report_and_milestone_keep_offset(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(irc_case_report_add(f->db, f->case_id, "SOC", "fax",
 	    at, "x", &f->alice, &n, &err), IRC_ERR_INVALID);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM action WHERE"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM action WHERE"
 	    " json_extract(body, '$.received_at') = '2026-06-01T10:00:00+01:00'"),
 	    1);
 	assert_int_equal(irc_case_milestone(f->db, f->case_id, "contained", at,
@@ -318,13 +300,13 @@ approval_needs_second_login(void **state)
 
 	assert_int_equal(irc_case_step_set(f->db, f->case_id, 1, IRC_STEP_DONE,
 	    NULL, &f->alice, &err), IRC_OK);
-	assert_int_equal(sql_int(f->db, "SELECT state = 'active' AND"
+	assert_int_equal(unit_sql_int(f->db, "SELECT state = 'active' AND"
 	    " approval_requested_by = 'alice' FROM step WHERE seq = 1"), 1);
 	assert_int_equal(irc_case_step_approve(f->db, f->case_id, 1, &f->alice,
 	    &err), IRC_ERR_INVALID);
 	assert_int_equal(irc_case_step_approve(f->db, f->case_id, 1, &f->bob,
 	    &err), IRC_OK);
-	assert_int_equal(sql_int(f->db, "SELECT state = 'done' FROM step"
+	assert_int_equal(unit_sql_int(f->db, "SELECT state = 'done' FROM step"
 	    " WHERE seq = 1"), 1);
 	assert_int_equal(irc_case_step_approve(f->db, f->case_id, 2, &f->bob,
 	    &err), IRC_ERR_INVALID);
@@ -385,7 +367,7 @@ close_rule_each_piece(void **state)
 	assert_int_equal(irc_case_close(f->db, f->case_id, "done", &f->alice,
 	    &missing, &n, &err), IRC_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(sql_int(f->db, "SELECT status = 'closed' FROM"
+	assert_int_equal(unit_sql_int(f->db, "SELECT status = 'closed' FROM"
 	    " \"case\""), 1);
 }
 

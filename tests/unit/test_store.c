@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "unit.h"
+#include "unit_db.h"
 
 #include "action.h"
 #include "case.h"
@@ -40,15 +41,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 
 	irc_db_close(f->db);
-	unlink(f->path);
-	snprintf(path, sizeof path, "%s-wal", f->path);
-	unlink(path);
-	snprintf(path, sizeof path, "%s-shm", f->path);
-	unlink(path);
-	rmdir(f->dir);
+	unit_db_remove(f->path, f->dir);
 	free(f);
 	return 0;
 }
@@ -97,20 +92,6 @@ case_fake(struct fixture *f)
 	return id;
 }
 
-static int64_t
-sql_int(struct irc_db *db, const char *sql)
-{
-	sqlite3_stmt *stmt;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(irc_db_handle(db), sql, -1, &stmt,
-	    NULL), SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 static void
 sql_exec(struct irc_db *db, const char *sql)
 {
@@ -130,9 +111,9 @@ migrate_from_empty(void **state)
 
 	assert_int_equal(irc_db_open(f->path, &f->db, &err), IRC_OK);
 	assert_int_equal(irc_db_schema_version(f->db), irc_db_schema_latest());
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name IN ('case', 'playbook_snapshot', 'step', 'action')"), 4);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'trigger' AND tbl_name = 'action'"), 2);
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -140,7 +121,7 @@ migrate_from_empty(void **state)
 	/* Opening again applies nothing and records nothing new. */
 	irc_db_close(f->db);
 	assert_int_equal(irc_db_open(f->path, &f->db, &err), IRC_OK);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM schema_version"),
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM schema_version"),
 	    irc_db_schema_latest());
 }
 
@@ -157,8 +138,8 @@ pragmas_set(void **state)
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 	assert_string_equal(sqlite3_column_text(stmt, 0), "wal");
 	sqlite3_finalize(stmt);
-	assert_int_equal(sql_int(f->db, "PRAGMA synchronous"), 2);	/* FULL */
-	assert_int_equal(sql_int(f->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(unit_sql_int(f->db, "PRAGMA synchronous"), 2);	/* FULL */
+	assert_int_equal(unit_sql_int(f->db, "PRAGMA foreign_keys"), 1);
 }
 
 static void
@@ -203,7 +184,7 @@ case_create_stores_snapshot(void **state)
 	assert_string_equal(c->actions[0].origin, "192.0.2.7");
 	assert_string_equal(c->actions[0].prev_hash, IRC_CHAIN_GENESIS);
 	assert_string_equal(c->head_hash, c->actions[0].hash);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM playbook_snapshot"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM playbook_snapshot"
 	    " WHERE CAST(text AS TEXT) = '# Fake' || char(10)"), 1);
 	irc_case_free(c);
 }
@@ -223,8 +204,8 @@ case_create_rejects_bad_title(void **state)
 	    &f->actor, &id, &err), IRC_ERR_INVALID);
 	assert_int_equal(irc_case_create(f->db, pb, "ok", 5, &f->actor, &id,
 	    &err), IRC_ERR_INVALID);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM \"case\""), 0);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM step"), 0);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM \"case\""), 0);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM step"), 0);
 	free(pb);
 }
 
@@ -279,7 +260,7 @@ step_set_same_state_rejected(void **state)
 	assert_non_null(strstr(err.msg, "step 99"));
 	assert_int_equal(irc_case_note(f->db, 42, 0, "x", &f->actor, &err),
 	    IRC_ERR_NOT_FOUND);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM action"), 1);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM action"), 1);
 }
 
 static void
@@ -292,7 +273,7 @@ triggers_reject_changes(void **state)
 	    "UPDATE action SET body = '{}'", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(irc_db_handle(f->db),
 	    "DELETE FROM action", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM action"), 1);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM action"), 1);
 }
 
 /* Builds a case with five actions and drops the triggers for tampering. */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "unit_db.h"
 #include "action.h"
 #include "case.h"
 #include "db.h"
@@ -72,20 +73,6 @@ teardown(void **state)
 	return 0;
 }
 
-static int64_t
-sql_int(struct irc_db *db, const char *sql)
-{
-	sqlite3_stmt *stmt;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(irc_db_handle(db), sql, -1, &stmt,
-	    NULL), SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 static int
 sql_rc(struct irc_db *db, const char *sql)
 {
@@ -117,26 +104,26 @@ tables_exist_empty(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('outbox', 'remote_map',"
 	    " 'sync_case')"), 3);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM remote_map"), 0);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sync_case"), 0);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM remote_map"), 0);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM sync_case"), 0);
 }
 
 static void
 outbox_row_per_action(void **state)
 {
 	struct fixture *f = *state;
-	int64_t actions = sql_int(f->db, "SELECT count(*) FROM action");
+	int64_t actions = unit_sql_int(f->db, "SELECT count(*) FROM action");
 
 	assert_true(actions > 0);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM outbox"), actions);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM outbox WHERE"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM outbox"), actions);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM outbox WHERE"
 	    " state = 'pending' AND target = 'production' AND uncertain = 0"),
 	    actions);
 	append(f, "alice", "note");
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM outbox"),
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM outbox"),
 	    actions + 1);
 }
 
@@ -144,12 +131,12 @@ static void
 outbox_skips_pulled(void **state)
 {
 	struct fixture *f = *state;
-	int64_t before = sql_int(f->db, "SELECT count(*) FROM outbox");
+	int64_t before = unit_sql_int(f->db, "SELECT count(*) FROM outbox");
 
 	append(f, "thehive:analyst@soc", "thehive.log");
 	append(f, "alice", "sync.conflict");
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM outbox"), before);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM action WHERE"
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM outbox"), before);
+	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM action WHERE"
 	    " kind IN ('thehive.log', 'sync.conflict')"), 2);
 }
 
@@ -183,7 +170,7 @@ status_reads_tables(void **state)
 	struct irc_sync_status *list = NULL;
 	struct irc_sync_pending *pending = NULL;
 	struct irc_error err;
-	int64_t actions = sql_int(f->db, "SELECT count(*) FROM outbox");
+	int64_t actions = unit_sql_int(f->db, "SELECT count(*) FROM outbox");
 	size_t n = 0;
 
 	assert_int_equal(irc_sync_status(f->db, 0, &list, &n, &err), IRC_OK);
