@@ -1,11 +1,16 @@
 /*
  * replay.c: a case's step states rebuilt from its log.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "replay.h"
+
+/* SQLite virtual machine instructions between two looks at the stop flag. */
+#define REPLAY_STOP_CHECK_OPS 100
 
 static const struct {
 	const char *prefix;
@@ -76,4 +81,29 @@ irc_replay_count_before(const struct irc_case *c, int64_t time_us)
 	while (n < c->nactions && c->actions[n].time_us < time_us)
 		n++;
 	return n;
+}
+
+/* A progress handler: non-zero makes SQLite interrupt the statement. */
+static int
+replay_load_stopped(void *arg)
+{
+	const volatile sig_atomic_t *stop = arg;
+
+	return *stop != 0;
+}
+
+enum irc_status
+irc_replay_load(struct irc_db *db, int64_t case_id,
+    const volatile sig_atomic_t *stop, struct irc_case **out,
+    struct irc_error *err)
+{
+	sqlite3 *h = irc_db_handle(db);
+	enum irc_status st;
+
+	*out = NULL;
+	sqlite3_progress_handler(h, REPLAY_STOP_CHECK_OPS, replay_load_stopped,
+	    (void *)(uintptr_t)stop);
+	st = irc_case_load(db, case_id, out, err);
+	sqlite3_progress_handler(h, 0, NULL, NULL);
+	return st;
 }

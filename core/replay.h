@@ -5,10 +5,22 @@
 #ifndef IRC_REPLAY_H
 #define IRC_REPLAY_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "case.h"
+
+/*
+ * Loads a case with all its actions for a replay, as irc_case_load()
+ * does.  It gives up once *stop is non-zero (a signal handler sets it),
+ * so SIGTERM or a hang-up need not wait for a long log to load.  Giving
+ * up returns IRC_ERR_DB with SQLite's "interrupted" message and sets
+ * *out to NULL.
+ */
+enum irc_status irc_replay_load(struct irc_db *db, int64_t case_id,
+    const volatile sig_atomic_t *stop, struct irc_case **out,
+    struct irc_error *err);
 
 /*
  * Fills states[i] with the state of c->steps[i] after the first n actions

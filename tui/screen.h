@@ -10,6 +10,7 @@
 #ifndef IRC_TUI_SCREEN_H
 #define IRC_TUI_SCREEN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <curses.h>
@@ -101,6 +102,12 @@ bool tui_push(struct tui *t, const struct screen_ops *ops, const void *arg);
 
 /* Closes the top screen and reloads the one below it. */
 void tui_pop(struct tui *t);
+
+/*
+ * Returns the flag that the SIGHUP, SIGTERM and SIGINT handlers set to
+ * the signal's number, for long core/ calls that can stop early.
+ */
+const volatile sig_atomic_t *tui_stop_flag(void);
 
 /* Ends the program after this key with a fatal message (exit status 1). */
 void tui_fatal(struct tui *t, const char *fmt, ...)

@@ -90,7 +90,8 @@ replay_open(struct tui *t, struct screen *s, const void *arg)
 	struct irc_case *c;
 	int64_t from = 0;
 
-	if (irc_case_load(t->db, o->case_id, &c, &err) != IRC_OK) {
+	if (irc_replay_load(t->db, o->case_id, tui_stop_flag(), &c, &err) !=
+	    IRC_OK) {
 		snprintf(t->notice, sizeof(t->notice), "%s", err.msg);
 		return false;
 	}

@@ -110,6 +110,11 @@ static void tui_on_signal(int sig)
 	tui_signalled = sig;
 }
 
+const volatile sig_atomic_t *tui_stop_flag(void)
+{
+	return &tui_signalled;
+}
+
 static void tui_signals_init(void)
 {
 	struct sigaction sa;
