@@ -103,7 +103,7 @@ test-build: $(PROG) $(TST)/ircase $(UNITS)
 fuzz: $(FUZZERS)
 
 # Benchmarks run against the optimised build; results go in docs/benchmarks.md.
-build/bench/bench_%: tests/bench/bench_%.c $(REL)/libircase.a
+build/bench/bench_%: tests/bench/bench_%.c tests/bench/bench.h $(REL)/libircase.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS)
 
@@ -116,7 +116,7 @@ build/bench/hooks/%.o: %.c $(wildcard core/*.h tui/*.h cli/*.h)
 build/bench/ircase-hooks: $(HOOK_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HOOK_OBJ) $(LIBS)
 
-build/bench/bench_tui: tests/bench/bench_tui.c $(REL)/libircase.a
+build/bench/bench_tui: tests/bench/bench_tui.c tests/bench/bench.h $(REL)/libircase.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(REL)/libircase.a $(LIBS) -lutil
 

@@ -18,27 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "bench_append"
+#include "bench.h"
+
 #include "case.h"
 #include "db.h"
 #include "mem.h"
 #include "timeutil.h"
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int64_t
 percentile(int64_t *v, int n, int pct)
@@ -46,13 +32,6 @@ percentile(int64_t *v, int n, int pct)
 	int i = (n * pct + 99) / 100 - 1;
 
 	return v[i < 0 ? 0 : i];
-}
-
-static void
-die(const char *what, const char *msg)
-{
-	fprintf(stderr, "bench_append: %s: %s\n", what, msg);
-	exit(1);
 }
 
 static sqlite3 *

@@ -25,57 +25,10 @@
 
 #include <sqlite3.h>
 
+#define BENCH_NAME "bench_evidence"
+#include "bench.h"
+
 #include "mem.h"
-
-static void
-die(const char *what, const char *msg)
-{
-	fprintf(stderr, "bench_evidence: %s: %s\n", what, msg);
-	exit(1);
-}
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Runs argv with stdout to out_path; returns wall µs and peak RSS in KiB. */
-static int64_t
-run(char *const argv[], const char *out_path, long *maxrss_kib)
-{
-	struct rusage ru;
-	int64_t start = mono_us();
-	int status, fd;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		die("fork", strerror(errno));
-	if (pid == 0) {
-		fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (wait4(pid, &status, 0, &ru) < 0)
-		die("wait4", strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		die(argv[0], "exited with an error");
-	*maxrss_kib = ru.ru_maxrss;
-	return mono_us() - start;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* Writes a file of size bytes that holds no data blocks. */
 static void

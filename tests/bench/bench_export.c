@@ -24,27 +24,14 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#define BENCH_NAME "bench_export"
+#include "bench.h"
+
 #include "action.h"
 #include "case.h"
 #include "db.h"
 #include "mem.h"
 #include "playbook.h"
-
-static void
-die(const char *what, const char *msg)
-{
-	fprintf(stderr, "bench_export: %s: %s\n", what, msg);
-	exit(1);
-}
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Opens a case and appends n notes with a correct chain, in one commit. */
 static void
@@ -52,7 +39,7 @@ build_case(const char *path, int64_t n)
 {
 	static const char playbook[] = "# Bench\n\n## Respond\n\n- [ ] Step\n";
 	struct irc_playbook *pb = NULL;
-	struct irc_actor actor = { "bench", "192.0.2.1" };
+	struct irc_actor actor = { .login = "bench", .origin = "192.0.2.1" };
 	struct irc_error err;
 	struct irc_db *db = NULL;
 	struct irc_action a;
@@ -122,40 +109,6 @@ build_case(const char *path, int64_t n)
 	    NULL, NULL) != SQLITE_OK)
 		die("commit", sqlite3_errmsg(h));
 	irc_db_close(db);
-}
-
-/* Runs argv with stdout to out_path; returns wall µs and peak RSS in KiB. */
-static int64_t
-run(char *const argv[], const char *out_path, long *maxrss_kib)
-{
-	struct rusage ru;
-	int64_t start = mono_us();
-	int status, fd;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		die("fork", strerror(errno));
-	if (pid == 0) {
-		fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (wait4(pid, &status, 0, &ru) < 0)
-		die("wait4", strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		die(argv[0], "exited with an error");
-	*maxrss_kib = ru.ru_maxrss;
-	return mono_us() - start;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 int

@@ -23,26 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "bench_playbook"
+#include "bench.h"
+
 #include "mem.h"
 #include "playbook.h"
 
 #define FILES_MAX 256
-
-static void
-die(const char *what, const char *msg)
-{
-	fprintf(stderr, "bench_playbook: %s: %s\n", what, msg);
-	exit(1);
-}
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static int
 name_cmp(const void *a, const void *b)

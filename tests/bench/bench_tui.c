@@ -33,6 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "bench_tui"
+#include "bench.h"
+
 #include "action.h"
 #include "case.h"
 #include "db.h"
@@ -46,37 +49,6 @@
 #define SCROLL_KEYS 300
 
 static const char *folder;
-
-static void
-die(const char *what, const char *msg)
-{
-	fprintf(stderr, "bench_tui: %s: %s\n", what, msg);
-	exit(1);
-}
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int64_t
-median(int64_t *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_i64);
-	return v[n / 2];
-}
 
 static char *
 bench_path(const char *name)
