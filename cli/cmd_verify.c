@@ -23,7 +23,8 @@
 static const char verify_options[] =
     "Options:\n"
     "  --pack DIR       check an audit pack instead of the database: every\n"
-    "                   file against SHA256SUMS and every case's chain\n"
+    "                   file against SHA256SUMS, every case's chain, and\n"
+    "                   each case's exported records against its actions\n"
     "  --against FILE   compare one CASE with the syslog lines in FILE, as\n"
     "                   exported from a log platform\n"
     "  --allowed-signers FILE\n"

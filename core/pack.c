@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <openssl/evp.h>
 
+#include "crosscheck.h"
 #include "export.h"
 #include "mem.h"
 #include "pack.h"
@@ -563,11 +564,25 @@ pack_sign_expect(struct irc_sign_walk *sw, json_t *actions)
 	}
 }
 
-/* Recomputes the chain of one exported case. */
+/* Reports one record of a case.json that does not match its actions. */
+static void
+pack_record_report(const char *line, void *data)
+{
+	struct pack_report *r = data;
+
+	pack_problem(r, "%s: record differs from its actions: %s", r->rel,
+	    line);
+}
+
+/*
+ * Recomputes the chain of one exported case and, when it holds, compares
+ * the exported records with the actions in the same file.
+ */
 static void
 pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 {
 	struct irc_sign_walk *sw;
+	struct irc_crosscheck *cc;
 	char *path = irc_xasprintf("%s/%s", dir, rel);
 	json_t *doc = json_load_file(path, 0, NULL), *actions, *item;
 	struct irc_chain_walk walk;
@@ -589,7 +604,9 @@ pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 		json_decref(doc);
 		return;
 	}
+	r->rel = rel;
 	irc_chain_walk_start(&walk, uuid);
+	cc = irc_crosscheck_start_export(doc, pack_record_report, r);
 	sw = irc_sign_walk_new(uuid, json_integer_value(json_object_get(doc,
 	    "number")));
 	pack_sign_expect(sw, actions);
@@ -617,9 +634,9 @@ pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 		snprintf(a.hash, sizeof a.hash, "%s", hash != NULL ? hash : "");
 		irc_chain_walk_add(&walk, &a);
 		irc_sign_walk_add(sw, &a);
+		irc_crosscheck_add(cc, &a, NULL);
 		irc_action_clear(&a);
 	}
-	r->rel = rel;
 	irc_sign_walk_finish(sw, r->allowed_signers, pack_sign_report, r);
 	irc_sign_walk_free(sw);
 	irc_chain_walk_finish(&walk, json_integer_value(json_object_get(doc,
@@ -627,6 +644,9 @@ pack_verify_case(const char *dir, const char *rel, struct pack_report *r)
 	    json_object_get(doc, "chain"), "count")));
 	if (!walk.result.ok)
 		pack_problem(r, "%s: chain broken: %s", rel, walk.result.reason);
+	else
+		irc_crosscheck_finish(cc, &walk.result, NULL);
+	irc_crosscheck_free(cc);
 	json_decref(doc);
 }
 

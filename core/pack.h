@@ -35,7 +35,9 @@ enum irc_status irc_pack_build(struct irc_db *db,
 /*
  * Checks a pack: every file against SHA256SUMS (changed, missing, or not
  * listed), then the chain of every cases/N/case.json recomputed from its
- * exported fields, and its signed checkpoints (sign.h) against the
+ * exported fields, the records it exports against the actions in it
+ * (crosscheck.h), one finding per differing field, and its signed
+ * checkpoints (sign.h) against the
  * allowed_signers file (NULL: only that each signed head is in the
  * chain).  Calls problem once per finding with a line naming the file,
  * and the action where one is at fault, and note (may be NULL) once per
