@@ -127,7 +127,7 @@ bench: build/bench/bench_append build/bench/bench_export \
 	build/bench/bench_export ./$(PROG) build/bench 1000000 5
 	build/bench/bench_evidence ./$(PROG) build/bench 1024 3
 	build/bench/bench_playbook $${IRCASE_SHARED:-../shared}/playbooks-real 50
-	build/bench/bench_tui build/bench/ircase-hooks build/bench 1000000 10000 5
+	build/bench/bench_tui build/bench/ircase-hooks build/bench 1000000 10000 21
 
 # The sync benchmark takes minutes (10,000 requests with 2 ms added each).
 bench-sync: build/bench/bench_sync_setup $(PROG)

@@ -5,6 +5,8 @@
 #include "unit.h"
 #include "case_fixture.h"
 
+#include "mem.h"
+
 /* Cases in the fixture database: the fixture's one and these. */
 #define LIST_EXTRA 24
 
@@ -215,6 +217,55 @@ step_counts_match_rows(void **state)
 	    " WHERE id = 4"), 1);
 }
 
+/* The schema version whose migration adds the step counts. */
+#define STEP_COUNT_VERSION 8
+
+/*
+ * A database from before the counts were kept: the upgrade fills them in
+ * from the step rows.  The older schema is made by undoing that
+ * migration, which works only while it is the latest one.
+ */
+static void
+upgrade_fills_step_counts(void **state)
+{
+	struct case_fixture *f = *state;
+	struct irc_error err;
+	char *undo;
+
+	if (irc_db_schema_latest() != STEP_COUNT_VERSION) {
+		/* NOTE: later migrations cannot be undone here. */
+		skip();
+	}
+	assert_int_equal(irc_case_step_set(f->db, f->case_id, 1, IRC_STEP_DONE,
+	    NULL, &f->actor, &err), IRC_OK);
+	undo = irc_xasprintf("DROP TRIGGER step_count_insert;"
+	    "DROP TRIGGER step_count_update;"
+	    "DROP TRIGGER step_count_delete;"
+	    "ALTER TABLE \"case\" DROP COLUMN steps_total;"
+	    "ALTER TABLE \"case\" DROP COLUMN steps_closed;"
+	    "DELETE FROM schema_version WHERE version = %d;",
+	    STEP_COUNT_VERSION);
+	assert_int_equal(sqlite3_exec(irc_db_handle(f->db), undo, NULL, NULL,
+	    NULL), SQLITE_OK);
+	free(undo);
+	irc_db_close(f->db);
+
+	assert_int_equal(irc_db_open(f->path, &f->db, &err), IRC_OK);
+	assert_int_equal(irc_db_schema_version(f->db), irc_db_schema_latest());
+	assert_int_equal(case_fixture_int(f, "SELECT steps_closed FROM \"case\""
+	    " WHERE id = 1"), 1);
+	assert_int_equal(case_fixture_int(f, "SELECT steps_total FROM \"case\""
+	    " WHERE id = 1"), 2);
+	assert_int_equal(case_fixture_int(f, "SELECT sum(steps_total) FROM"
+	    " \"case\""), 2 * (LIST_EXTRA + 1));
+
+	/* The triggers are back. */
+	assert_int_equal(irc_case_step_set(f->db, f->case_id, 2, IRC_STEP_DONE,
+	    NULL, &f->actor, &err), IRC_OK);
+	assert_int_equal(case_fixture_int(f, "SELECT steps_closed FROM \"case\""
+	    " WHERE id = 1"), 2);
+}
+
 int
 main(void)
 {
@@ -230,6 +281,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(step_counts_follow_states,
 		    list_setup, case_fixture_teardown),
 		cmocka_unit_test_setup_teardown(step_counts_match_rows,
+		    list_setup, case_fixture_teardown),
+		cmocka_unit_test_setup_teardown(upgrade_fills_step_counts,
 		    list_setup, case_fixture_teardown),
 	};
 
