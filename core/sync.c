@@ -63,10 +63,11 @@ struct lane {
 
 /*
  * Outcomes the lanes put off writing: remote ids to store and rows whose
- * outbox state changed.  They are written in one transaction every
- * SYNC_FLUSH_MS or SYNC_FLUSH_WRITES, while the next requests are already
- * on the wire.  Before, a commit ran between each reply and the lane's
- * next request.
+ * outbox state changed.  They are written in one transaction once
+ * SYNC_FLUSH_WRITES wait or SYNC_FLUSH_MS passed, right after the next
+ * requests were sent, so the database work overlaps the server's time
+ * on them.  Small batches keep each flush shorter than a request's round
+ * trip, so no connection sits idle while one runs.
  *
  * This keeps the sync idempotent.  Every row of the pass was marked
  * "sending" and committed with synchronous=FULL before its first request
@@ -94,7 +95,7 @@ struct sync_writes {
 };
 
 #define SYNC_FLUSH_MS 100
-#define SYNC_FLUSH_WRITES 512
+#define SYNC_FLUSH_WRITES 32
 
 void
 sync_sleep_ms(int64_t ms)
@@ -1023,9 +1024,8 @@ out:
 
 /* The text of a task log for one action, ending with its marker. */
 static char *
-log_text(const struct sync_case *c, const struct row *r)
+log_text(const struct sync_case *c, const struct row *r, json_t *body)
 {
-	json_t *body = json_loads(r->body, 0, NULL);
 	const char *text = json_string_value(json_object_get(body, "text"));
 	char when[64], *content, *out;
 
@@ -1050,7 +1050,6 @@ log_text(const struct sync_case *c, const struct row *r)
 	    r->origin[0] ? " (from " : "", r->origin, r->origin[0] ? ")" : "",
 	    when, content, c->uuid, r->seq);
 	free(content);
-	json_decref(body);
 	return out;
 }
 
@@ -1091,10 +1090,11 @@ row_request(struct sync_pass *p, struct lane *l, struct row *r)
 		    "_name", "page", "from", 0, "to", 1));
 		break;
 	case OP_LOG:
-		text = log_text(c, r);
+		text = log_text(c, r, body);
 		req = irc_hive_req_new("POST", json_pack("{s:s, s:I}", "message",
 		    text, "startDate", (json_int_t)(r->time_us / 1000)),
 		    "/api/v1/task/%s/log", l->task);
+		req->id_only = true;
 		free(text);
 		break;
 	case OP_END:

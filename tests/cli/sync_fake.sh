@@ -161,6 +161,17 @@ state
 check "C locale: title kept" "Hameçonnage — 钓鱼" "$(python3 -c "import json; print(json.load(open('$T/state.json'))['cases'][0]['title'])")"
 check_match "C locale: log kept" "Zugriff gesperrt ✓ ü" "$(python3 -c "import json; print([l['message'] for l in json.load(open('$T/state.json'))['logs']])")"
 
+# --- the id of a created log is read from its reply, not from its text ----
+# The client reads only "_id" from a log's reply; a text with quotes,
+# brackets, backslashes and its own "_id" must not mislead it.
+"$IRCASE" note 1 'look: {"_id": "~1", "x": [1, {"y": "}"}]} \" \\ ]' >/dev/null
+"$IRCASE" sync >"$T/out" 2>&1
+check "tricky text: sync exits 0" 0 $?
+state
+want=$(python3 -c "import json; print([l['_id'] for l in json.load(open('$T/state.json'))['logs'] if 'look: {' in l['message']][0])")
+got=$(sqlite3 "$IRCASE_DB" "SELECT m.remote_id FROM remote_map m JOIN action a ON a.id = m.local_id WHERE m.kind = 'log' AND a.body LIKE '%look: {%'")
+check "tricky text: log id mapped" "$want" "$got"
+
 # --- pull: a task status and a log made in TheHive come back -------------
 fresh_db pull
 "$IRCASE" new --playbook "$PB" --title "Pull" >/dev/null
