@@ -145,6 +145,94 @@ streaming_matches_verify(void **state)
 	assert_non_null(strstr(walk.reason, "field size"));
 }
 
+/* Collects the lines that an export check reports. */
+struct report_lines {
+	int n;
+	char text[4][512];
+};
+
+static void
+report_line(const char *line, void *data)
+{
+	struct report_lines *l = data;
+
+	if (l->n < 4)
+		snprintf(l->text[l->n], sizeof l->text[0], "%s", line);
+	l->n++;
+}
+
+/* Feeds an action with the given kind and body to cc. */
+static void
+feed(struct irc_crosscheck *cc, int64_t seq, const char *kind,
+    const char *body)
+{
+	struct irc_action a;
+
+	memset(&a, 0, sizeof a);
+	a.seq = seq;
+	a.time_us = 1767225600000000 + seq;
+	a.actor = (char *)"alice";
+	a.origin = (char *)"";
+	a.kind = (char *)kind;
+	a.body = (char *)body;
+	assert_int_equal(irc_crosscheck_add(cc, &a, NULL), IRC_OK);
+}
+
+/* An export check reports every differing field, not only the first. */
+static void
+export_mismatches_all_named(void **state)
+{
+	struct report_lines lines = { 0 };
+	struct irc_verify_result r = { .ok = true };
+	struct irc_crosscheck *cc;
+	json_t *doc = json_loads("{\"number\": 7, \"title\": \"Mail\","
+	    " \"severity\": 2, \"status\": \"open\", \"kind\": \"real\","
+	    " \"playbook\": {\"path\": \"p.md\"},"
+	    " \"phases\": [{\"steps\": [{\"number\": 1, \"state\": \"done\"},"
+	    " {\"number\": 2, \"state\": \"pending\"}]}],"
+	    " \"lifecycle\": {\"reports\": [{\"number\": 1, \"reporter\":"
+	    " \"bob\", \"channel\": \"email\", \"text\": \"odd\","
+	    " \"received_at\": \"2026-01-01T00:00:00+00:00\"}]}}", 0, NULL);
+
+	(void)state;
+	assert_non_null(doc);
+	cc = irc_crosscheck_start_export(doc, report_line, &lines);
+	feed(cc, 1, "case.open", "{\"playbook_path\":\"p.md\","
+	    "\"playbook_sha256\":\"ab\",\"severity\":2,\"title\":\"Mail\"}");
+	feed(cc, 2, "note", "{\"text\":\"not parsed\"}");
+	feed(cc, 3, "report.add", "{\"by\":\"alice\",\"channel\":\"email\","
+	    "\"number\":1,\"received_at\":\"2026-01-01T00:00:00+00:00\","
+	    "\"text\":\"odd\"}");
+	assert_int_equal(irc_crosscheck_finish(cc, &r, NULL), IRC_OK);
+	assert_int_equal(irc_crosscheck_mismatches(cc), 2);
+	irc_crosscheck_free(cc);
+	json_decref(doc);
+
+	assert_int_equal(lines.n, 2);
+	assert_non_null(strstr(lines.text[0], "case 7: table report row 1 "
+	    "field reporter does not match action seq 3 (report.add)"));
+	assert_non_null(strstr(lines.text[1], "case 7: table step row 1 field "
+	    "state reads done but its step.state actions leave it pending"));
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 3);
+}
+
+/* A row's own time stamp must lie within a minute of its action's time. */
+static void
+stamp_window_is_enforced(void **state)
+{
+	struct case_fixture *f = *state;
+	struct irc_verify_result v;
+
+	add_records(f);
+	exec_sql(f, "UPDATE evidence SET added_at = added_at - 50000000");
+	assert_true(verify(f, &v));
+	exec_sql(f, "UPDATE evidence SET added_at = added_at - 20000000");
+	assert_false(verify(f, &v));
+	assert_non_null(strstr(v.reason, "table evidence row 1 field added_at "
+	    "does not match action seq 3 (evidence.add)"));
+}
+
 int
 main(void)
 {
@@ -160,6 +248,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(chain_break_comes_first,
 		    case_fixture_setup, case_fixture_teardown),
 		cmocka_unit_test_setup_teardown(streaming_matches_verify,
+		    case_fixture_setup, case_fixture_teardown),
+		cmocka_unit_test(export_mismatches_all_named),
+		cmocka_unit_test_setup_teardown(stamp_window_is_enforced,
 		    case_fixture_setup, case_fixture_teardown),
 	};
 
