@@ -53,9 +53,13 @@ pb="$IRCASE_TOP/tests/data/cli/phishing.md"
 "$IRCASE" new --playbook "$pb" --title "Through syslog" >/dev/null
 "$IRCASE" note 1 "first note"
 IRCASE_SYSLOG_FACILITY=local2 "$IRCASE" step 1 2 start
-# A datagram is queued on the socket by the time sendto() returns, so a
-# short wait lets the receiver write the last one out.
-sleep 0.3
+# A datagram is queued on the socket by the time sendto() returns; wait
+# up to 5 s for the receiver to write the three lines out.
+i=0
+while [ "$(wc -l <"$T/captured")" -lt 3 ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 kill "$receiver"
 wait "$receiver"
 exit 0
