@@ -215,3 +215,43 @@ void tui_keys_print(FILE *out, bool man)
 		}
 	}
 }
+
+void tui_scroll(size_t *top, long delta, size_t count, int rows)
+{
+	long to = (long)*top + delta, max = (long)count - rows;
+
+	if (to > max)
+		to = max;
+	*top = to < 0 ? 0 : (size_t)to;
+}
+
+bool tui_scroll_key(enum tui_action action, size_t *top, size_t count,
+    int rows)
+{
+	long delta;
+
+	switch (action) {
+	case TUI_ACT_UP:
+		delta = -1;
+		break;
+	case TUI_ACT_DOWN:
+		delta = 1;
+		break;
+	case TUI_ACT_PAGE_UP:
+		delta = -rows;
+		break;
+	case TUI_ACT_PAGE_DOWN:
+		delta = rows;
+		break;
+	case TUI_ACT_FIRST:
+		delta = -(long)count;
+		break;
+	case TUI_ACT_LAST:
+		delta = (long)count;
+		break;
+	default:
+		return false;
+	}
+	tui_scroll(top, delta, count, rows);
+	return true;
+}

@@ -86,6 +86,19 @@ enum tui_action {
 /* Returns the action bound to key in ctx, or TUI_ACT_NONE. */
 enum tui_action tui_key_action(enum tui_keyctx ctx, int key);
 
+/*
+ * Moves *top, the first of count lines shown in rows rows, by delta lines
+ * and keeps it in range so that the last page is full.
+ */
+void tui_scroll(size_t *top, long delta, size_t count, int rows);
+
+/*
+ * Scrolls *top with tui_scroll() for a scrolling action (up, down, a page,
+ * first, last).  Returns false, leaving *top alone, for any other action.
+ */
+bool tui_scroll_key(enum tui_action action, size_t *top, size_t count,
+    int rows);
+
 /* Returns the heading of a context as shown in help ("Case view"). */
 const char *tui_keyctx_name(enum tui_keyctx ctx);
 

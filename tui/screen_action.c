@@ -156,18 +156,6 @@ static int action_rows(void)
 	return LINES - 2;
 }
 
-static void action_scroll(struct action_screen *as, long delta)
-{
-	long top = (long)as->top + delta;
-	long max = (long)as->count - action_rows();
-
-	if (top > max)
-		top = max;
-	if (top < 0)
-		top = 0;
-	as->top = (size_t)top;
-}
-
 static void action_draw(struct tui *t, struct screen *s)
 {
 	struct action_screen *as = s->data;
@@ -175,7 +163,7 @@ static void action_draw(struct tui *t, struct screen *s)
 
 	if (as->lines == NULL || as->lines_cols != COLS - 2) {
 		action_build(as, COLS - 2);
-		action_scroll(as, 0);
+		tui_scroll(&as->top, 0, as->count, action_rows());
 	}
 	title = irc_xasprintf("Action %lld of case #%lld",
 	    (long long)as->a.seq, (long long)as->a.case_id);
@@ -193,27 +181,12 @@ static void action_draw(struct tui *t, struct screen *s)
 static void action_key(struct tui *t, struct screen *s, int key)
 {
 	struct action_screen *as = s->data;
+	enum tui_action action = tui_key_action(TUI_CTX_ACTION, key);
 	enum tui_keyctx ctx = TUI_CTX_ACTION;
 
-	switch (tui_key_action(TUI_CTX_ACTION, key)) {
-	case TUI_ACT_UP:
-		action_scroll(as, -1);
-		break;
-	case TUI_ACT_DOWN:
-		action_scroll(as, 1);
-		break;
-	case TUI_ACT_PAGE_UP:
-		action_scroll(as, -action_rows());
-		break;
-	case TUI_ACT_PAGE_DOWN:
-		action_scroll(as, action_rows());
-		break;
-	case TUI_ACT_FIRST:
-		action_scroll(as, -(long)as->count);
-		break;
-	case TUI_ACT_LAST:
-		action_scroll(as, (long)as->count);
-		break;
+	if (tui_scroll_key(action, &as->top, as->count, action_rows()))
+		return;
+	switch (action) {
 	case TUI_ACT_HELP:
 		tui_push(t, &screen_help_ops, &ctx);
 		break;

@@ -107,35 +107,14 @@ static void help_draw(struct tui *t, struct screen *s)
 	tui_draw_status("q close  j/k scroll", NULL, false);
 }
 
-static void help_scroll(struct help_screen *hs, long delta)
-{
-	long top = (long)hs->top + delta;
-	long max = (long)hs->count - help_rows();
-
-	if (top > max)
-		top = max;
-	if (top < 0)
-		top = 0;
-	hs->top = (size_t)top;
-}
-
 static void help_key(struct tui *t, struct screen *s, int key)
 {
 	struct help_screen *hs = s->data;
+	enum tui_action action = tui_key_action(TUI_CTX_HELP, key);
 
-	switch (tui_key_action(TUI_CTX_HELP, key)) {
-	case TUI_ACT_UP:
-		help_scroll(hs, -1);
-		break;
-	case TUI_ACT_DOWN:
-		help_scroll(hs, 1);
-		break;
-	case TUI_ACT_PAGE_UP:
-		help_scroll(hs, -help_rows());
-		break;
-	case TUI_ACT_PAGE_DOWN:
-		help_scroll(hs, help_rows());
-		break;
+	if (tui_scroll_key(action, &hs->top, hs->count, help_rows()))
+		return;
+	switch (action) {
 	case TUI_ACT_BACK:
 		tui_pop(t);
 		break;
@@ -149,7 +128,7 @@ static void help_resize(struct tui *t, struct screen *s)
 	struct help_screen *hs = s->data;
 
 	help_build(hs);
-	help_scroll(hs, 0);
+	tui_scroll(&hs->top, 0, hs->count, help_rows());
 }
 
 const struct screen_ops screen_help_ops = {

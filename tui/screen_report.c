@@ -149,40 +149,15 @@ static void report_draw(struct tui *t, struct screen *s)
 	tui_draw_status(rs->where, NULL, rs->error);
 }
 
-static void report_scroll(struct report_screen *rs, long delta)
-{
-	long top = (long)rs->top + delta;
-	long last = (long)rs->doc.nlines - report_rows();
-
-	if (top > last)
-		top = last;
-	rs->top = top < 0 ? 0 : (size_t)top;
-}
-
 static void report_key(struct tui *t, struct screen *s, int key)
 {
 	struct report_screen *rs = s->data;
+	enum tui_action action = tui_key_action(TUI_CTX_REPORT, key);
 	enum tui_keyctx ctx = TUI_CTX_REPORT;
 
-	switch (tui_key_action(TUI_CTX_REPORT, key)) {
-	case TUI_ACT_UP:
-		report_scroll(rs, -1);
-		break;
-	case TUI_ACT_DOWN:
-		report_scroll(rs, 1);
-		break;
-	case TUI_ACT_PAGE_UP:
-		report_scroll(rs, -report_rows());
-		break;
-	case TUI_ACT_PAGE_DOWN:
-		report_scroll(rs, report_rows());
-		break;
-	case TUI_ACT_FIRST:
-		rs->top = 0;
-		break;
-	case TUI_ACT_LAST:
-		report_scroll(rs, (long)rs->doc.nlines);
-		break;
+	if (tui_scroll_key(action, &rs->top, rs->doc.nlines, report_rows()))
+		return;
+	switch (action) {
 	case TUI_ACT_HELP:
 		tui_push(t, &screen_help_ops, &ctx);
 		break;
