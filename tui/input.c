@@ -95,13 +95,15 @@ static int input_peek(void)
 }
 
 /*
- * Ends the input: whatever is still queued from the same paste is thrown
- * away, so that the rest of the paste never runs as keys of the screen
- * behind the input.
+ * Ends the input.  Unless another input follows, whatever is still queued
+ * from the same paste is thrown away, so that the rest of the paste never
+ * runs as keys of the screen behind the input.
  */
-static enum tui_input_result input_close(enum tui_input_result result)
+static enum tui_input_result input_close(const struct tui_input *in,
+    enum tui_input_result result)
 {
-	flushinp();
+	if (!in->chained)
+		flushinp();
 	return result;
 }
 
@@ -121,16 +123,16 @@ enum tui_input_result tui_input_key(struct tui_input *in, int key)
 	while (action == TUI_ACT_CANCEL && key > 0 && key < 0x80) {
 		next = input_peek();
 		if (next == ERR)
-			return input_close(TUI_INPUT_CANCEL);
+			return input_close(in, TUI_INPUT_CANCEL);
 		input_insert(in, (wchar_t)key);
 		key = next;
 		action = tui_key_action(TUI_CTX_INPUT, key);
 	}
 	switch (action) {
 	case TUI_ACT_ACCEPT:
-		return input_close(TUI_INPUT_ACCEPT);
+		return input_close(in, TUI_INPUT_ACCEPT);
 	case TUI_ACT_CANCEL:
-		return input_close(TUI_INPUT_CANCEL);
+		return input_close(in, TUI_INPUT_CANCEL);
 	case TUI_ACT_ERASE_BACK:
 		if (in->cursor > 0)
 			input_erase(in, in->cursor - 1, 1);

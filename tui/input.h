@@ -25,6 +25,9 @@ struct tui_input {
 	size_t len;
 	size_t cursor;		/* index into buf, 0..len */
 	bool cut;		/* text beyond TUI_INPUT_MAX was dropped */
+	/* Another input follows this one, so keys queued after its Enter are
+	 * typed ahead for the next and are kept. */
+	bool chained;
 };
 
 enum tui_input_result {

@@ -182,6 +182,7 @@ static bool new_open(struct tui *t, struct screen *s, const void *arg)
 			new_lint_summary(ns->books[i], ns->lint[i]);
 	}
 	tui_input_clear(&ns->title);
+	ns->title.chained = true;	/* the severity follows */
 	tui_input_clear(&ns->speed);
 	ns->severity = IRC_SEVERITY_DEFAULT;
 	new_scenarios_load(ns);

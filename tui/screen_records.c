@@ -168,6 +168,7 @@ static void rec_submit(struct tui *t, struct rec_screen *rs)
 
 static void rec_key_form(struct tui *t, struct rec_screen *rs, int key)
 {
+	rs->input.chained = rs->form->fields[rs->field + 1] != NULL;
 	switch (tui_input_key(&rs->input, key)) {
 	case TUI_INPUT_ACCEPT:
 		free(rs->values[rs->field]);
