@@ -991,6 +991,19 @@ class Handler(BaseHTTPRequestHandler):
         return r + ({},)
 
 
+class FakeServer(ThreadingHTTPServer):
+    """The HTTP server, with a listen backlog of a real server's size.
+
+    socketserver listens with a backlog of 5.  A client that opens 8
+    connections at once could then have a SYN dropped while the accept
+    thread waits for the GIL, and Linux resends it only after a second.
+    nginx listens with 511 on Linux; TheHive's own backlog (Akka HTTP)
+    was not checked, so this takes 128, Linux's somaxconn before 5.4.
+    """
+
+    request_queue_size = 128
+
+
 def main():
     p = argparse.ArgumentParser(description="fake TheHive for tests")
     p.add_argument("--port", type=int, default=0)
@@ -1009,7 +1022,7 @@ def main():
     if not args.key:
         args.key = ["fake-key=sync@soc"]
 
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server = FakeServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.args = args
     server.store = Store(args)
