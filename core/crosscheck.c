@@ -408,6 +408,9 @@ cc_drill_start(struct irc_crosscheck *cc, const struct irc_action *a,
 	r = cc_row_open(cc, a, "drill", label, NULL);
 	cc_set_member(r, "speed", body, "speed");
 	cc_set_stamp(r, "started_at");
+	cc_set_member(r, "scenario_title", body, "scenario");
+	cc_set_member(r, "scenario_path", body, "scenario_path");
+	cc_set_member(r, "scenario_sha256", body, "scenario_sha256");
 }
 
 /*
@@ -847,6 +850,26 @@ cc_check_counts(struct irc_crosscheck *cc, struct irc_error *err)
 	return IRC_OK;
 }
 
+/* Writes the SHA-256 of column col of stmt's row to hex; false on error. */
+static bool
+cc_column_sha256(sqlite3_stmt *stmt, int col, char hex[IRC_HASH_HEX])
+{
+	static const char hexd[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(sqlite3_column_blob(stmt, col),
+	    (size_t)sqlite3_column_bytes(stmt, col), md, &mdlen, EVP_sha256(),
+	    NULL) != 1 || mdlen != 32)
+		return false;
+	for (unsigned int i = 0; i < mdlen; i++) {
+		hex[2 * i] = hexd[md[i] >> 4];
+		hex[2 * i + 1] = hexd[md[i] & 0xf];
+	}
+	hex[64] = '\0';
+	return true;
+}
+
 /*
  * Recomputes the SHA-256 of the case's playbook snapshot and compares it
  * with the snapshot's sha256 column and with case.open's playbook_sha256.
@@ -854,9 +877,6 @@ cc_check_counts(struct irc_crosscheck *cc, struct irc_error *err)
 static enum irc_status
 cc_check_snapshot(struct irc_crosscheck *cc, struct irc_error *err)
 {
-	static const char hexd[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	char hex[IRC_HASH_HEX];
 	sqlite3_stmt *stmt;
 	const char *stored;
@@ -875,17 +895,10 @@ cc_check_snapshot(struct irc_crosscheck *cc, struct irc_error *err)
 	}
 	id = sqlite3_column_int64(stmt, 0);
 	stored = (const char *)sqlite3_column_text(stmt, 1);
-	if (EVP_Digest(sqlite3_column_blob(stmt, 2),
-	    (size_t)sqlite3_column_bytes(stmt, 2), md, &mdlen, EVP_sha256(),
-	    NULL) != 1 || mdlen != 32) {
+	if (!cc_column_sha256(stmt, 2, hex)) {
 		sqlite3_finalize(stmt);
 		return irc_fail(err, IRC_ERR_IO, "cannot compute SHA-256");
 	}
-	for (unsigned int i = 0; i < mdlen; i++) {
-		hex[2 * i] = hexd[md[i] >> 4];
-		hex[2 * i + 1] = hexd[md[i] & 0xf];
-	}
-	hex[64] = '\0';
 	if (stored == NULL || strcmp(stored, hex) != 0)
 		cc_mismatch(cc, 0, "table playbook_snapshot row %" PRId64 " field "
 		    "text does not match its sha256: the record was changed", id);
@@ -894,6 +907,37 @@ cc_check_snapshot(struct irc_crosscheck *cc, struct irc_error *err)
 		    PRId64 " field sha256 does not match action seq %" PRId64
 		    " (case.open): the record was changed", id, cc->open_seq);
 out:
+	sqlite3_finalize(stmt);
+	return IRC_OK;
+}
+
+/*
+ * Compares a drill's stored scenario text with its scenario_sha256, which
+ * the row check compares with drill.start's body.
+ */
+static enum irc_status
+cc_check_scenario(struct irc_crosscheck *cc, struct irc_error *err)
+{
+	char hex[IRC_HASH_HEX];
+	sqlite3_stmt *stmt;
+	const char *stored;
+
+	if (sqlite3_prepare_v2(irc_db_handle(cc->db), "SELECT scenario_sha256,"
+	    " scenario_text FROM drill WHERE case_id = ?1"
+	    " AND scenario_text IS NOT NULL", -1, &stmt, NULL) != SQLITE_OK)
+		return irc_db_fail(cc->db, err, "cannot read the drill");
+	sqlite3_bind_int64(stmt, 1, cc->case_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		stored = (const char *)sqlite3_column_text(stmt, 0);
+		if (!cc_column_sha256(stmt, 1, hex)) {
+			sqlite3_finalize(stmt);
+			return irc_fail(err, IRC_ERR_IO, "cannot compute SHA-256");
+		}
+		if (stored == NULL || strcmp(stored, hex) != 0)
+			cc_mismatch(cc, 0, "table drill row %" PRId64 " field "
+			    "scenario_text does not match its scenario_sha256: the "
+			    "record was changed", cc->case_id);
+	}
 	sqlite3_finalize(stmt);
 	return IRC_OK;
 }
@@ -929,6 +973,8 @@ irc_crosscheck_finish(struct irc_crosscheck *cc, struct irc_verify_result *r,
 		cc_mismatch(cc, 0, "the log has no case.open action");
 	if (!cc_stopped(cc) && cc->db != NULL)
 		st = cc_check_snapshot(cc, err);
+	if (st == IRC_OK && !cc_stopped(cc) && cc->db != NULL)
+		st = cc_check_scenario(cc, err);
 	if (st == IRC_OK && !cc_stopped(cc))
 		st = cc_check_rows(cc, err);
 	if (st == IRC_OK && !cc_stopped(cc))

@@ -154,6 +154,33 @@ tamper "snapshot text and sha256" \
     "UPDATE playbook_snapshot SET text = 'tampered', sha256 = '$(printf tampered | sha256sum | cut -c1-64)'" \
     'table playbook_snapshot row 1 field sha256 does not match action seq 1 \(case.open\)' shared
 
+# A drill row: its speed, scenario and stored scenario text.  The drill
+# table rejects UPDATE through a trigger, which a writer can drop.
+drill_tamper() {
+	rm -f "$IRCASE_DB" "$IRCASE_DB-wal" "$IRCASE_DB-shm"
+	"$IRCASE" drill start --scenario \
+	    "$IRCASE_TOP/playbooks/scenarios/phishing-second-wave.md" \
+	    --speed 10 >/dev/null
+	sqlite3 "$IRCASE_DB" "DROP TRIGGER drill_no_update; $2"
+	"$IRCASE" verify >"$T/out" 2>"$T/err"
+	check "$1: verify exit status" 3 "$?"
+	check_match "$1: names table and field" "$3" "$(cat "$T/err")"
+}
+
+rm -f "$IRCASE_DB" "$IRCASE_DB-wal" "$IRCASE_DB-shm"
+"$IRCASE" drill start --scenario \
+    "$IRCASE_TOP/playbooks/scenarios/phishing-second-wave.md" --speed 10 >/dev/null
+"$IRCASE" verify >"$T/out" 2>"$T/err"
+check "untouched drill verifies" 0 "$?"
+
+drill_tamper "drill speed" "UPDATE drill SET speed = 1" \
+    'case 1: table drill row 1 field speed does not match action seq [0-9]+ \(drill.start\)'
+drill_tamper "drill scenario text" "UPDATE drill SET scenario_text = 'x'" \
+    'table drill row 1 field scenario_text does not match its scenario_sha256'
+drill_tamper "drill scenario replaced" \
+    "UPDATE drill SET scenario_text = 'x', scenario_sha256 = '$(printf x | sha256sum | cut -c1-64)'" \
+    'table drill row 1 field scenario_sha256 does not match action seq [0-9]+ \(drill.start\)'
+
 # show and export carry the same verdict.
 make_case
 sqlite3 "$IRCASE_DB" "UPDATE report SET text = 'nothing'"
