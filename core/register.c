@@ -190,9 +190,14 @@ struct register_text {
 	int64_t rows;
 };
 
-/* Writes one cell of a CSV or Markdown row. */
+/*
+ * Writes one cell of a CSV or Markdown row.  Only text cells get the
+ * formula rule's apostrophe: a numeric cell such as "-1.10" hours stays a
+ * plain number that a spreadsheet can sum.
+ */
 static void
-register_cell(struct register_text *w, const char *text, size_t col)
+register_cell(struct register_text *w, const char *text, size_t col,
+    bool text_cell)
 {
 	if (w->md) {
 		char *clean = irc_sanitize_str(text, 0);
@@ -210,7 +215,7 @@ register_cell(struct register_text *w, const char *text, size_t col)
 	}
 	if (col > 0)
 		fputc(',', w->out);
-	irc_csv_cell(w->out, text, true, NULL);
+	irc_csv_cell(w->out, text, text_cell, NULL);
 	if (col + 1 == REGISTER_NCOLUMNS)
 		fputs("\r\n", w->out);
 }
@@ -227,26 +232,27 @@ register_text_row(const struct irc_register_row *r, void *data,
 
 	irc_register_milestones(r, ms);
 	snprintf(buf, sizeof buf, "%" PRId64, r->number);
-	register_cell(w, buf, col++);
-	register_cell(w, r->title, col++);
-	register_cell(w, r->category, col++);
+	register_cell(w, buf, col++, false);
+	register_cell(w, r->title, col++, true);
+	register_cell(w, r->category, col++, true);
 	snprintf(buf, sizeof buf, "%d", r->severity);
-	register_cell(w, buf, col++);
-	register_cell(w, r->kind, col++);
-	register_cell(w, r->status, col++);
+	register_cell(w, buf, col++, false);
+	register_cell(w, r->kind, col++, true);
+	register_cell(w, r->status, col++, true);
 	for (i = 0; i < IRC_REGISTER_MILESTONES; i++)
-		register_cell(w, register_time(ms[i], buf, sizeof buf), col++);
+		register_cell(w, register_time(ms[i], buf, sizeof buf), col++,
+		    true);
 	for (i = 0; i + 1 < IRC_REGISTER_MILESTONES; i++)
 		register_cell(w, register_hours(ms[i], ms[i + 1], buf,
-		    sizeof buf), col++);
+		    sizeof buf), col++, false);
 	snprintf(buf, sizeof buf, "%d", r->clocks_met);
-	register_cell(w, buf, col++);
+	register_cell(w, buf, col++, false);
 	snprintf(buf, sizeof buf, "%d", r->clocks_missed);
-	register_cell(w, buf, col++);
+	register_cell(w, buf, col++, false);
 	snprintf(buf, sizeof buf, "%d", r->clocks_running);
-	register_cell(w, buf, col++);
+	register_cell(w, buf, col++, false);
 	snprintf(buf, sizeof buf, "%d", r->followups_open);
-	register_cell(w, buf, col++);
+	register_cell(w, buf, col++, false);
 	w->rows++;
 	if (ferror(w->out))
 		return irc_fail(err, IRC_ERR_IO, "cannot write the register: %s",
@@ -265,7 +271,7 @@ register_write_text(struct irc_db *db, const struct irc_register_query *q,
 	if (md)
 		fputs("# Incident register\n\n", out);
 	for (i = 0; i < REGISTER_NCOLUMNS; i++)
-		register_cell(&w, register_columns[i], i);
+		register_cell(&w, register_columns[i], i, true);
 	if (md) {
 		for (i = 0; i < REGISTER_NCOLUMNS; i++)
 			fputs(i == 0 ? "| --- " : "| --- ", out);

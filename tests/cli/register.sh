@@ -46,6 +46,22 @@ check "register csv rows" "2
 1 1 1 open
 '=After, the change" "$out"
 
+# Numeric cells stay plain numbers, negative ones too: case 2's report
+# came 1.1 hours after its awareness time, so reported_to_aware_h is -1.10
+# and only the title "=After, the change" gets the formula apostrophe.
+sqlite3 "$IRCASE_DB" "
+UPDATE \"case\" SET aware_at = $t0 + 7200000000 WHERE id = 2;
+INSERT INTO report (case_id, number, reporter, channel, received_at, received_offset, text, added_by, added_at)
+  VALUES (2, 1, 'dan', 'phone', $t0 + 7200000000 + 3960000000, 0, 'call', 'alice', $t0);"
+"$IRCASE" register --from 2026-03-28 --to 2026-03-29 -o "$T/neg.csv"
+check "register csv after a late report" 0 "$?"
+row2=$(sed -n 3p "$T/neg.csv" | tr -d '\r')
+check_match "register negative hours plain" '^2,"'"'"'=After, the change",,[0-9]+,real,open,[^,]*,[^,]*,,,,,-1\.10,' "$row2"
+case $row2 in
+*"'-"*) not_ok "register numeric cell without apostrophe" ;;
+*) ok "register numeric cell without apostrophe" ;;
+esac
+
 "$IRCASE" register --from 2026-03-28 --to 2026-03-29 --drills include >"$T/all.csv"
 check "register includes drills" 4 "$(wc -l <"$T/all.csv")"
 "$IRCASE" register --from 2026-03-29 --to 2026-03-29 >"$T/day.csv"
