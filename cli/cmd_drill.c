@@ -235,7 +235,64 @@ one_case(struct cli_ctx *ctx, int argc, char **argv, int64_t *case_id)
 	return true;
 }
 
-/* Prints the last count injects of the log, oldest first, one line each. */
+/*
+ * Returns the number of the observable that inject index recorded, or 0
+ * when it recorded none because the case had it already or the value was
+ * not valid.
+ */
+static int64_t
+tick_observable(const struct irc_action *actions, size_t n, int64_t index)
+{
+	int64_t number = 0;
+
+	for (size_t i = 0; i < n && number == 0; i++) {
+		json_t *body;
+
+		if (strcmp(actions[i].kind, "observable.add") != 0)
+			continue;
+		body = json_loads(actions[i].body, 0, NULL);
+		if (json_integer_value(json_object_get(body, "inject")) == index)
+			number = json_integer_value(json_object_get(body,
+			    "observable"));
+		json_decref(body);
+	}
+	return number;
+}
+
+/* Prints an inject's observable and severity, each on an indented line. */
+static void
+tick_print_extras(const struct irc_action *actions, size_t n, json_t *body)
+{
+	json_t *obs = json_object_get(body, "observable");
+	json_int_t severity = json_integer_value(json_object_get(body,
+	    "severity"));
+
+	if (json_is_object(obs)) {
+		int64_t number = tick_observable(actions, n,
+		    json_integer_value(json_object_get(body, "index")));
+		const char *type = json_string_value(json_object_get(obs, "type"));
+		const char *value = json_string_value(json_object_get(obs,
+		    "value"));
+
+		fputs("  observable: ", stdout);
+		cli_print_clean(stdout, type != NULL ? type : "?", 0);
+		fputc(' ', stdout);
+		cli_print_clean(stdout, value != NULL ? value : "?", 0);
+		if (number > 0)
+			printf(", recorded as observable %" PRId64 "\n", number);
+		else
+			fputs(", not recorded: the case has it already or its"
+			    " value is not valid for the type\n", stdout);
+	}
+	if (severity >= 1 && severity <= 4)
+		printf("  severity: %d (%s), for the responders to assess\n",
+		    (int)severity, irc_severity_name((int)severity));
+}
+
+/*
+ * Prints the last count injects of the log, oldest first: a line with
+ * the offset and text, then the observable and severity it carries.
+ */
 static void
 tick_print(struct irc_db *db, int64_t case_id, size_t count)
 {
@@ -261,6 +318,7 @@ tick_print(struct irc_db *db, int64_t case_id, size_t count)
 		fputc(' ', stdout);
 		cli_print_clean(stdout, text != NULL ? text : "", 0);
 		fputc('\n', stdout);
+		tick_print_extras(actions, n, body);
 		json_decref(body);
 	}
 	irc_actions_free(actions, n);

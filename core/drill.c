@@ -10,6 +10,7 @@
 #include "case.h"
 #include "drill.h"
 #include "mem.h"
+#include "observable.h"
 #include "timeutil.h"
 
 static enum irc_status
@@ -203,6 +204,34 @@ inject_body(const struct irc_inject *in, size_t index)
 	return body;
 }
 
+/*
+ * Records the observable an inject carries on the case, in the open
+ * transaction.  One that the case already has, or whose value its type
+ * rejects, is left out without failing the tick: the inject is still
+ * delivered and the drill goes on.
+ */
+static enum irc_status
+inject_observable(struct irc_db *db, int64_t case_id,
+    const struct irc_inject *in, size_t index, const struct irc_actor *actor,
+    struct irc_error *err)
+{
+	struct irc_observable_new obs;
+	enum irc_status st;
+
+	memset(&obs, 0, sizeof obs);
+	if (in->obs_type == NULL ||
+	    !irc_obs_type_parse(in->obs_type, &obs.type))
+		return IRC_OK;
+	obs.value = in->obs_value;
+	st = irc_observable_add_locked(db, case_id, &obs, (int64_t)index, actor,
+	    NULL, err);
+	if (st == IRC_ERR_INVALID) {
+		irc_error_clear(err);
+		return IRC_OK;
+	}
+	return st;
+}
+
 enum irc_status
 irc_drill_tick(struct irc_db *db, int64_t case_id,
     const struct irc_actor *actor, size_t *delivered, struct irc_error *err)
@@ -229,6 +258,10 @@ irc_drill_tick(struct irc_db *db, int64_t case_id,
 		st = irc_action_append(db, case_id, 0, actor, "drill.inject",
 		    body, NULL, err);
 		json_decref(body);
+		if (st == IRC_OK)
+			st = inject_observable(db, case_id,
+			    &d->scenario->injects[d->delivered], d->delivered + 1,
+			    actor, err);
 		if (st != IRC_OK)
 			goto out;
 		d->delivered++;

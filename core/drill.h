@@ -74,7 +74,10 @@ enum irc_status irc_drill_stamp(struct irc_db *db, int64_t case_id,
  * Delivers the injects that are due at the drill clock's current time and
  * not yet delivered, each as a "drill.inject" action (index, offset, text
  * and the observable, severity and expected step it carries), in one
- * transaction.  *delivered (may be NULL) is how many were written.  A case
+ * transaction.  An inject's observable is also recorded on the case as an
+ * observable.add action whose body holds "inject", unless the case has it
+ * already.  The severity is only carried: it does not change the case.
+ * *delivered (may be NULL) is how many were written.  A case
  * that is not a drill is IRC_ERR_NOT_FOUND; a closed drill gets none.
  */
 enum irc_status irc_drill_tick(struct irc_db *db, int64_t case_id,

@@ -75,6 +75,17 @@ md_met(const json_t *v)
 	return json_is_true(v) ? "met" : "MISSED";
 }
 
+/* Returns the text of a phase's outcome for the table, "" for none. */
+static const char *
+md_outcome(const json_t *v)
+{
+	const char *outcome = json_string_value(v);
+
+	if (outcome == NULL)
+		return "";
+	return strcmp(outcome, "missed") == 0 ? "MISSED" : outcome;
+}
+
 /* Returns text for a table cell: one line, '|' escaped (caller frees). */
 static char *
 md_cell(const char *text)
@@ -111,7 +122,7 @@ md_phases(struct md_buf *b, const json_t *r)
 		    json_integer_value(json_object_get(row, "steps")),
 		    md_us(json_object_get(row, "duration_us"), d, sizeof d),
 		    md_us(json_object_get(row, "target_us"), t, sizeof t),
-		    md_met(json_object_get(row, "met")));
+		    md_outcome(json_object_get(row, "outcome")));
 }
 
 static void
@@ -236,17 +247,21 @@ md_history(struct md_buf *b, const json_t *r)
 	size_t i;
 	json_t *row;
 
-	md_addf(b, "\n## Earlier drills of this playbook\n\n| Case | Started |"
-	    " Duration | Time to contain | Mean reaction | Not done |\n| --- |"
-	    " --- | --- | --- | --- | --- |\n");
+	/* The history ends with this drill, so the trend compares it. */
+	md_addf(b, "\n## This drill and earlier drills of this playbook\n\n"
+	    "| Case | Started | Duration | Time to contain | Mean reaction |"
+	    " Not done |\n| --- | --- | --- | --- | --- | --- |\n");
 	json_array_foreach(list, i, row) {
 		int64_t v = json_integer_value(json_object_get(row,
 		    "duration_us"));
+		json_int_t number = json_integer_value(json_object_get(row,
+		    "case"));
 
 		if (v > longest)
 			longest = v;
-		md_addf(b, "| #%lld | %s | %s | %s | %s | %lld |\n",
-		    json_integer_value(json_object_get(row, "case")),
+		md_addf(b, "| #%lld%s | %s | %s | %s | %s | %lld |\n",
+		    number, number == json_integer_value(json_object_get(r,
+		    "case")) ? " (this drill)" : "",
 		    json_string_value(json_object_get(row, "started_at")),
 		    md_us(json_object_get(row, "duration_us"), d, sizeof d),
 		    md_us(json_object_get(row, "time_to_contain_us"), c,

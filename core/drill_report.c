@@ -8,6 +8,7 @@
  * at speed 1 from its opening.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,26 @@ report_steps(const struct report_ctx *rc, json_t **skipped)
 	return steps;
 }
 
+/*
+ * Returns the outcome of a phase against its target.  It is "met" only
+ * when every step of the phase closed and the phase took no longer than
+ * the target, and "missed" when it took longer, finished or not.  It is
+ * "open" when some steps are still open within the target, and "not
+ * reached" when no action touched the phase.  NULL without a target or
+ * without steps.
+ */
+static const char *
+phase_outcome(int64_t dur, int64_t target, int steps, int closed)
+{
+	if (target < 0 || steps == 0)
+		return NULL;
+	if (dur < 0)
+		return "not reached";
+	if (dur > target)
+		return "missed";
+	return closed == steps ? "met" : "open";
+}
+
 static json_t *
 report_phases(const struct report_ctx *rc, const struct irc_metrics *m)
 {
@@ -181,6 +202,7 @@ report_phases(const struct report_ctx *rc, const struct irc_metrics *m)
 		int64_t dur = m->phase[p] < 0 ? -1 : m->phase[p] * rc->speed;
 		int64_t target = target_find(rc, irc_phase_key(p), 0);
 		int total = 0, closed = 0;
+		const char *outcome;
 
 		for (size_t i = 0; i < rc->c->nsteps; i++) {
 			if (rc->c->steps[i].phase != (enum irc_phase)p)
@@ -188,13 +210,33 @@ report_phases(const struct report_ctx *rc, const struct irc_metrics *m)
 			total++;
 			closed += irc_step_state_closed(rc->c->steps[i].state);
 		}
+		outcome = phase_outcome(dur, target, total, closed);
 		json_array_append_new(phases, json_pack("{s:s, s:s, s:o, s:o,"
-		    " s:o, s:i, s:i}", "phase", irc_phase_key(p), "name",
+		    " s:o, s:i, s:i, s:o}", "phase", irc_phase_key(p), "name",
 		    irc_phase_name(p), "duration_us", json_us(dur), "target_us",
-		    json_us(target), "met", json_met(dur, target), "steps", total,
-		    "closed", closed));
+		    json_us(target), "met", outcome == NULL ||
+		    strcmp(outcome, "open") == 0 ||
+		    strcmp(outcome, "not reached") == 0 ? json_null() :
+		    json_boolean(strcmp(outcome, "met") == 0), "steps", total,
+		    "closed", closed, "outcome", outcome != NULL ?
+		    json_string(outcome) : json_null()));
 	}
 	return phases;
+}
+
+/* Returns true for an observable that a drill inject recorded itself. */
+static bool
+inject_brought(const struct irc_action *a)
+{
+	json_t *body;
+	bool found;
+
+	if (strcmp(a->kind, "observable.add") != 0)
+		return false;
+	body = body_of(a);
+	found = json_object_get(body, "inject") != NULL;
+	json_decref(body);
+	return found;
 }
 
 /* Returns the first action after index i that a responder recorded. */
@@ -205,7 +247,7 @@ reaction_after(const struct irc_case *c, size_t i)
 		const struct irc_action *a = &c->actions[j];
 
 		if (strncmp(a->kind, "drill.", 6) == 0 ||
-		    strncmp(a->kind, "sync.", 5) == 0)
+		    strncmp(a->kind, "sync.", 5) == 0 || inject_brought(a))
 			continue;
 		return a;
 	}

@@ -342,9 +342,9 @@ obs_insert(struct irc_db *db, int64_t case_id, int64_t number,
 }
 
 enum irc_status
-irc_observable_add(struct irc_db *db, int64_t case_id,
-    const struct irc_observable_new *obs, const struct irc_actor *actor,
-    int64_t *number, struct irc_error *err)
+irc_observable_add_locked(struct irc_db *db, int64_t case_id,
+    const struct irc_observable_new *obs, int64_t inject,
+    const struct irc_actor *actor, int64_t *number, struct irc_error *err)
 {
 	const char *type = irc_obs_type_key(obs->type);
 	const char *tlp = irc_obs_tlp_parse(obs->tlp ? obs->tlp : "amber");
@@ -362,8 +362,6 @@ irc_observable_add(struct irc_db *db, int64_t case_id,
 		return st;
 	}
 	tags_text = json_dumps(tags, JSON_COMPACT);
-	if ((st = irc_db_begin(db, err)) != IRC_OK)
-		goto out;
 	if ((st = irc_record_case_exists(db, case_id, err)) != IRC_OK ||
 	    (st = obs_unique(db, case_id, type, value, err)) != IRC_OK ||
 	    (st = irc_record_next_number(db, "observable", case_id, &n, err)) !=
@@ -374,19 +372,39 @@ irc_observable_add(struct irc_db *db, int64_t case_id,
 	body = json_pack("{s:I, s:s, s:s, s:s, s:b, s:O}", "observable",
 	    (json_int_t)n, "type", type, "value", value, "tlp", tlp, "ioc",
 	    obs->ioc, "tags", tags);
+	if (inject > 0)
+		json_object_set_new(body, "inject", json_integer(inject));
 	if ((st = irc_action_append(db, case_id, 0, actor, "observable.add",
-	    body, NULL, err)) != IRC_OK)
-		goto out;
-	if ((st = irc_db_commit(db, err)) == IRC_OK && number != NULL)
+	    body, NULL, err)) == IRC_OK && number != NULL)
 		*number = n;
 out:
-	if (st != IRC_OK)
-		irc_db_rollback(db);
 	json_decref(body);
 	json_decref(tags);
 	free(tags_text);
 	free(value);
 	return st;
+}
+
+enum irc_status
+irc_observable_add(struct irc_db *db, int64_t case_id,
+    const struct irc_observable_new *obs, const struct irc_actor *actor,
+    int64_t *number, struct irc_error *err)
+{
+	int64_t n = 0;
+	enum irc_status st;
+
+	if ((st = irc_db_begin(db, err)) != IRC_OK)
+		return st;
+	if ((st = irc_observable_add_locked(db, case_id, obs, 0, actor, &n,
+	    err)) == IRC_OK)
+		st = irc_db_commit(db, err);
+	if (st != IRC_OK) {
+		irc_db_rollback(db);
+		return st;
+	}
+	if (number != NULL)
+		*number = n;
+	return IRC_OK;
 }
 
 /* Reads the JSON array of tags stored with an observable. */

@@ -78,6 +78,16 @@ enum irc_status irc_observable_add(struct irc_db *db, int64_t case_id,
     const struct irc_observable_new *obs, const struct irc_actor *actor,
     int64_t *number, struct irc_error *err);
 
+/*
+ * Does what irc_observable_add() does inside the caller's transaction
+ * (irc_db_begin), which the caller commits or rolls back.  When inject is
+ * not 0, the body of the observable.add action contains it as "inject", the
+ * number of the drill inject that brought the observable.
+ */
+enum irc_status irc_observable_add_locked(struct irc_db *db, int64_t case_id,
+    const struct irc_observable_new *obs, int64_t inject,
+    const struct irc_actor *actor, int64_t *number, struct irc_error *err);
+
 struct irc_observable {
 	int64_t number;
 	enum irc_obs_type type;

@@ -48,6 +48,7 @@ title: Timed drill
 playbook: $IRCASE_TOP/playbooks/phishing.md
 targets:
   report: 10m
+  assess: 2h
   Record the report: 5m
 ---
 - T+0m: A mail arrives.
@@ -75,7 +76,19 @@ IRCASE_TEST_NOW=2026-03-02T10:00:11Z "$IRCASE" step "$n" 5 skip \
     --note "reporter on leave"
 out=$(IRCASE_TEST_NOW=2026-03-02T10:00:40Z "$IRCASE" drill tick "$n")
 check "tick at T+40m, in offset order" "T+10m A user clicked.
-T+30m A second wave." "$out"
+  severity: 3 (high), for the responders to assess
+T+30m A second wave.
+  observable: domain wave2.example, recorded as observable 1" "$out"
+check "inject observable recorded" "domain wave2.example 3" \
+    "$(sqlite3 "$IRCASE_DB" "SELECT o.type, o.value, json_extract(a.body,
+     '$.inject') FROM observable o JOIN action a ON a.case_id = o.case_id
+     AND a.kind = 'observable.add' WHERE o.case_id = $n" | tr '|' ' ')"
+check "inject observable after its inject" "drill.inject observable.add" \
+    "$(sqlite3 "$IRCASE_DB" "SELECT group_concat(kind, ' ') FROM (SELECT kind
+     FROM (SELECT seq, kind FROM action WHERE case_id = $n ORDER BY seq DESC
+     LIMIT 2) ORDER BY seq)")"
+check "severity of the case unchanged" 2 \
+    "$(sqlite3 "$IRCASE_DB" "SELECT severity FROM \"case\" WHERE id = $n")"
 IRCASE_TEST_NOW=2026-03-02T10:00:43Z "$IRCASE" note "$n" "wave seen"
 
 check "inject order in the chain" "1 2 3" "$(sqlite3 "$IRCASE_DB" \
@@ -115,6 +128,16 @@ check "reaction kind" "step.state" "$(q 'd["injects"][0]["reaction_kind"]')"
 check "third inject expected step" 21 "$(q 'd["injects"][2]["expect_step"]')"
 check "report phase target" "600000000" \
     "$(q '[p["target_us"] for p in d["phases"] if p["phase"] == "report"][0]')"
+# A phase is met only when all its steps closed within the target: report
+# has one of three steps open, and no action reached assess.
+check "report phase open" "open None 2/3" "$(q '[(p["outcome"], p["met"],
+    "%d/%d" % (p["closed"], p["steps"])) for p in d["phases"]
+    if p["phase"] == "report"][0]' | tr -d "(),'")"
+check "assess phase not reached" "not reached None" "$(q '[(p["outcome"],
+    p["met"]) for p in d["phases"] if p["phase"] == "assess"][0]' |
+    tr -d "(),'")"
+check "phase without a target" "None None" "$(q '[(p["outcome"], p["met"])
+    for p in d["phases"] if p["phase"] == "respond"][0]' | tr -d "(),'")"
 last=$(us "SELECT max(time_us) FROM action WHERE case_id = $n")
 check "report duration" $(((last - start) * 60)) "$(q 'd["duration_us"]')"
 
@@ -123,6 +146,16 @@ check "report md exit" 0 "$?"
 check_match "report md marks the drill" "^# DRILL After-action report: #$n" \
     "$(cat "$T/r.md")"
 check_match "report md trend chart" "^#$n +#+ " "$(cat "$T/r.md")"
+check_match "report md phase open" '^\| Report \| 2/3 \| .* \| open \|$' \
+    "$(cat "$T/r.md")"
+check_match "report md phase not reached" \
+    '^\| Assess \| 0/[0-9]+ \| - \| 2h 00m \| not reached \|$' "$(cat "$T/r.md")"
+check_match "report md history heading" \
+    "^## This drill and earlier drills of this playbook$" "$(cat "$T/r.md")"
+check_match "report md marks this drill" "^\| #$n \(this drill\) \|" \
+    "$(cat "$T/r.md")"
+check_no_match "report md no met without closes" "\| 0/[0-9]+ \|.*\| met \|" \
+    "$(cat "$T/r.md")"
 
 # A second drill of the same playbook shows the first in its history.
 m=$(IRCASE_TEST_NOW=2026-03-03T10:00:00Z "$IRCASE" drill start \
@@ -188,5 +221,38 @@ check_match "as-drill observable inject" "^  - observable: domain bad.example" \
 d=$("$IRCASE" drill start --scenario "$T/past.md" --title "Rehearsal")
 check "a drill starts from it" drill \
     "$(sqlite3 "$IRCASE_DB" "SELECT kind FROM \"case\" WHERE id = $d")"
+
+# Met needs every step of the phase closed within the target; closing
+# them later than the target is missed.  Speed 60: one wall second is one
+# drill minute.
+cat >"$T/met.md" <<EOF
+---
+title: Phase targets
+playbook: $IRCASE_TOP/playbooks/phishing.md
+targets:
+  report: 10m
+---
+- T+0m: A mail arrives.
+EOF
+phase_outcome() {
+	"$IRCASE" drill report "$1" --format json | python3 -c 'import json,sys
+p = [p for p in json.load(sys.stdin)["phases"] if p["phase"] == "report"][0]
+print(p["outcome"], p["met"], "%d/%d" % (p["closed"], p["steps"]))'
+}
+close_report_steps() {
+	for s in $(sqlite3 "$IRCASE_DB" "SELECT seq FROM step WHERE case_id = $1
+	    AND phase = 'report' ORDER BY seq"); do
+		IRCASE_TEST_NOW=$2 "$IRCASE" step "$1" "$s" start
+		IRCASE_TEST_NOW=$3 "$IRCASE" step "$1" "$s" done
+	done
+}
+k=$(IRCASE_TEST_NOW=2026-04-01T10:00:00Z "$IRCASE" drill start \
+    --scenario "$T/met.md" --speed 60)
+close_report_steps "$k" 2026-04-01T10:00:02Z 2026-04-01T10:00:05Z
+check "phase met when all closed in time" "met True 3/3" "$(phase_outcome "$k")"
+k=$(IRCASE_TEST_NOW=2026-04-02T10:00:00Z "$IRCASE" drill start \
+    --scenario "$T/met.md" --speed 60)
+close_report_steps "$k" 2026-04-02T10:00:02Z 2026-04-02T10:00:30Z
+check "phase missed when closed late" "missed False 3/3" "$(phase_outcome "$k")"
 
 echo "1..$_tap_n"

@@ -173,6 +173,9 @@ mean_reaction_us history" "$(keys 'print(" ".join(d))' <"$T/report.json")"
 check "drill report step keys" "step title phase state started_us closed_us \
 duration_us target_us met" \
     "$(keys 'print(" ".join(d["steps"][0]))' <"$T/report.json")"
+check "drill report phase keys" "phase name duration_us target_us met \
+steps closed outcome" \
+    "$(keys 'print(" ".join(d["phases"][0]))' <"$T/report.json")"
 check "drill report history keys" "case started_at duration_us \
 time_to_contain_us mean_reaction_us skipped" \
     "$(keys 'print(" ".join(d["history"][0]))' <"$T/report.json")"
