@@ -1402,24 +1402,32 @@ lanes_build(struct sync_case *c, struct row *rows, size_t nrows,
     size_t *count)
 {
 	struct lane *lanes = irc_xcalloc(c->nsteps + 1, sizeof *lanes);
+	size_t *lane_of = irc_xcalloc(nrows + 1, sizeof *lane_of);
 	size_t i, k;
 
+	/* Count each lane's rows first: a lane holds only its own. */
+	for (i = 0; i < nrows; i++) {
+		lane_of[i] = c->nsteps;
+		for (k = 0; k < c->nsteps && rows[i].step_seq > 0; k++)
+			if (c->steps[k].seq == rows[i].step_seq)
+				lane_of[i] = k;
+		lanes[lane_of[i]].n++;
+	}
 	for (k = 0; k <= c->nsteps; k++) {
 		lanes[k].c = c;
 		lanes[k].step = k < c->nsteps ? &c->steps[k] : NULL;
 		lanes[k].task = k < c->nsteps ? c->steps[k].task : c->case_log;
-		lanes[k].rows = irc_xcalloc(nrows + 1, sizeof *lanes[k].rows);
+		lanes[k].rows = irc_xcalloc(lanes[k].n + 1, sizeof *lanes[k].rows);
+		lanes[k].n = 0;
 	}
 	for (i = 0; i < nrows; i++) {
-		struct lane *l = &lanes[c->nsteps];
+		struct lane *l = &lanes[lane_of[i]];
 
-		for (k = 0; k < c->nsteps && rows[i].step_seq > 0; k++)
-			if (c->steps[k].seq == rows[i].step_seq)
-				l = &lanes[k];
 		if (rows[i].uncertain)
 			l->reconcile = true;
 		l->rows[l->n++] = &rows[i];
 	}
+	free(lane_of);
 	*count = c->nsteps + 1;
 	return lanes;
 }
