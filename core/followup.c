@@ -14,9 +14,8 @@
 #include "record.h"
 #include "timeutil.h"
 
-/* Checks that due is a real calendar date written "YYYY-MM-DD". */
-static enum irc_status
-due_check(const char *due, struct irc_error *err)
+enum irc_status
+irc_followup_due_check(const char *due, struct irc_error *err)
 {
 	struct tm tm, back;
 	time_t t;
@@ -52,7 +51,8 @@ irc_followup_add(struct irc_db *db, int64_t case_id, const char *owner,
 	enum irc_status st;
 
 	if ((st = irc_record_check_text("owner", owner, IRC_LIFECYCLE_NAME_MAX,
-	    err)) != IRC_OK || (st = due_check(due, err)) != IRC_OK ||
+	    err)) != IRC_OK ||
+	    (st = irc_followup_due_check(due, err)) != IRC_OK ||
 	    (st = irc_record_check_text("follow-up", text,
 	    IRC_LIFECYCLE_TEXT_MAX, err)) != IRC_OK)
 		return st;

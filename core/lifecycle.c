@@ -3,6 +3,7 @@
  * lessons on a case.  Follow-ups are in followup.c, the close rule in
  * close.c and clocks in clock.c.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +35,11 @@ const char *const irc_tlp_levels[] = {
 	"clear", "green", "amber", "amber+strict", "red", NULL,
 };
 
-static const char *const verdicts[] = {
+const char *const irc_verdicts[] = {
 	"incident", "event", "not_incident", NULL,
 };
 
-static const char *const lesson_kinds[] = {
+const char *const irc_lesson_kinds[] = {
 	"root_cause", "went_well", "went_badly", NULL,
 };
 
@@ -51,6 +52,41 @@ irc_word_in(const char *word, const char *const *list)
 		if (strcmp(word, list[i]) == 0)
 			return true;
 	return false;
+}
+
+const char *
+irc_word_match(const char *typed, const char *const *list)
+{
+	size_t i, j;
+
+	if (typed == NULL)
+		return NULL;
+	for (i = 0; list[i] != NULL; i++) {
+		for (j = 0; typed[j] != '\0' && list[i][j] != '\0'; j++)
+			if (tolower((unsigned char)typed[j]) != list[i][j] &&
+			    !(typed[j] == '-' && list[i][j] == '_'))
+				break;
+		if (typed[j] == '\0' && list[i][j] == '\0')
+			return list[i];
+	}
+	return NULL;
+}
+
+enum irc_status
+irc_word_check(const char *what, const char *typed, const char *const *list,
+    struct irc_error *err)
+{
+	char words[512];
+	size_t i, used = 0;
+
+	if (irc_word_match(typed, list) != NULL)
+		return IRC_OK;
+	words[0] = '\0';
+	for (i = 0; list[i] != NULL && used < sizeof words; i++)
+		used += (size_t)snprintf(words + used, sizeof words - used, "%s%s",
+		    i == 0 ? "" : list[i + 1] == NULL ? " or " : ", ", list[i]);
+	return irc_fail(err, IRC_ERR_INVALID, "invalid %s '%s'; use %s", what,
+	    typed != NULL ? typed : "", words);
 }
 
 char *
@@ -261,7 +297,7 @@ decision_check(const struct irc_decision_input *in, struct irc_error *err)
 {
 	enum irc_status st;
 
-	if (!irc_word_in(in->verdict, verdicts))
+	if (!irc_word_in(in->verdict, irc_verdicts))
 		return irc_fail(err, IRC_ERR_INVALID, "invalid decision '%s'; use "
 		    "incident, event or not-incident",
 		    in->verdict != NULL ? in->verdict : "");
@@ -695,7 +731,7 @@ irc_case_lesson_add(struct irc_db *db, int64_t case_id, const char *kind,
 {
 	enum irc_status st;
 
-	if (!irc_word_in(kind, lesson_kinds))
+	if (!irc_word_in(kind, irc_lesson_kinds))
 		return irc_fail(err, IRC_ERR_INVALID, "invalid lesson kind '%s'; "
 		    "use root_cause, went_well or went_badly",
 		    kind != NULL ? kind : "");

@@ -42,6 +42,29 @@ extern const char *const irc_milestones[];
 /* TLP and PAP levels, NULL-terminated: "clear", "green", "amber", "amber+strict", "red". */
 extern const char *const irc_tlp_levels[];
 
+/* Verdicts, NULL-terminated: "incident", "event", "not_incident". */
+extern const char *const irc_verdicts[];
+/* Lesson kinds, NULL-terminated: "root_cause", "went_well", "went_badly". */
+extern const char *const irc_lesson_kinds[];
+
+/*
+ * Returns the word of the NULL-terminated list of lower-case words that
+ * typed names, ignoring case, where a '-' typed may stand for '_'
+ * ("Not-incident" names "not_incident"), or NULL when it names none.
+ */
+const char *irc_word_match(const char *typed, const char *const *list);
+
+/*
+ * Checks that typed names a word of list as irc_word_match() does, else
+ * fails with IRC_ERR_INVALID "invalid WHAT 'typed'; use a, b or c".
+ */
+enum irc_status irc_word_check(const char *what, const char *typed,
+    const char *const *list, struct irc_error *err);
+
+/* Checks that due is a real calendar date written "YYYY-MM-DD". */
+enum irc_status irc_followup_due_check(const char *due,
+    struct irc_error *err);
+
 /* Returns true when word is one of the NULL-terminated list. */
 bool irc_word_in(const char *word, const char *const *list);
 

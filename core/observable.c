@@ -16,7 +16,7 @@
 #include "sanitize.h"
 #include "timeutil.h"
 
-static const char *const obs_type_keys[IRC_OBS_TYPE_COUNT] = {
+const char *const irc_obs_types[IRC_OBS_TYPE_COUNT + 1] = {
 	[IRC_OBS_IP] = "ip",
 	[IRC_OBS_DOMAIN] = "domain",
 	[IRC_OBS_URL] = "url",
@@ -35,14 +35,14 @@ static const char *const tlp_levels[] = {
 const char *
 irc_obs_type_key(enum irc_obs_type type)
 {
-	return type < IRC_OBS_TYPE_COUNT ? obs_type_keys[type] : "other";
+	return type < IRC_OBS_TYPE_COUNT ? irc_obs_types[type] : "other";
 }
 
 bool
 irc_obs_type_parse(const char *word, enum irc_obs_type *out)
 {
 	for (int i = 0; i < IRC_OBS_TYPE_COUNT; i++) {
-		if (strcasecmp(word, obs_type_keys[i]) == 0) {
+		if (strcasecmp(word, irc_obs_types[i]) == 0) {
 			*out = (enum irc_obs_type)i;
 			return true;
 		}

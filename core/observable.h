@@ -37,6 +37,9 @@ enum irc_obs_type {
 	IRC_OBS_TYPE_COUNT
 };
 
+/* Type names in enum order, NULL-terminated: "ip", "domain", ... */
+extern const char *const irc_obs_types[];
+
 /* Returns the stored name of a type: "ip", "domain", ..., "user-agent". */
 const char *irc_obs_type_key(enum irc_obs_type type);
 

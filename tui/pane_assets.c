@@ -79,9 +79,14 @@ static enum irc_status assets_submit(struct tui *t, int64_t case_id,
 }
 
 static const struct rec_form assets_forms[] = {
-	{ TUI_ACT_REC_ADD, { "Inventory id (empty to type it in): ",
-	    "Name (when typed in): ", "Owner (when typed in): ",
-	    "Classification (when typed in): ", NULL }, false, assets_submit },
+	{ TUI_ACT_REC_ADD, {
+	    { "Inventory id (empty to type the asset in): ", "id", true, NULL,
+		NULL },
+	    { "Name: ", "asset name", false, NULL, NULL },
+	    { "Owner (optional): ", "owner", true, NULL, NULL },
+	    { "Classification (optional): ", "classification", true, NULL,
+		NULL },
+	}, false, NULL, assets_submit },
 };
 
 const struct rec_kind pane_assets = {

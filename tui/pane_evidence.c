@@ -82,11 +82,19 @@ static enum irc_status evidence_submit_transfer(struct tui *t,
 }
 
 static const struct rec_form evidence_forms[] = {
-	{ TUI_ACT_REC_ADD, { "File path: ", "Description (optional): ",
-	    "Kept at (optional): ", NULL }, false, evidence_submit_add },
-	{ TUI_ACT_REC_TRANSFER, { "From (current holder): ", "To: ",
-	    "Purpose: ", "Seal id (optional): ",
-	    "When (empty for now, or 2026-03-29 15:05): ", NULL }, true,
+	{ TUI_ACT_REC_ADD, {
+	    { "File path: ", "path", false, NULL, NULL },
+	    { "Description (optional): ", "description", true, NULL, NULL },
+	    { "Kept at (optional): ", "location", true, NULL, NULL },
+	}, false, NULL, evidence_submit_add },
+	{ TUI_ACT_REC_TRANSFER, {
+	    { "From (current holder): ", "from", false, NULL, NULL },
+	    { "To: ", "to", false, NULL, NULL },
+	    { "Purpose: ", "purpose", false, NULL, NULL },
+	    { "Seal id (optional): ", "seal", true, NULL, NULL },
+	    { "When (empty for now, or 2026-03-29 15:05): ", "time", true,
+		NULL, rec_check_time },
+	}, true, "Select an evidence line first (j, k).",
 	    evidence_submit_transfer },
 };
 

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lifecycle.h"
 #include "mem.h"
+#include "model.h"
 #include "records.h"
 #include "timeutil.h"
 
@@ -108,9 +109,10 @@ static enum irc_status prepare_submit(struct tui *t, int64_t case_id,
 }
 
 static const struct rec_form prepare_forms[] = {
-	{ TUI_ACT_REC_ADD, { "Role (incident_commander, deputy, scribe, "
-	    "communications, technical_lead, legal, dpo): ", "Person: ", NULL },
-	    false, prepare_submit },
+	{ TUI_ACT_REC_ADD, {
+	    { "Role: ", "role", false, irc_roles, NULL },
+	    { "Person: ", "person", false, NULL, NULL },
+	}, false, NULL, prepare_submit },
 };
 
 const struct rec_kind pane_prepare = {
@@ -159,9 +161,13 @@ static enum irc_status report_submit(struct tui *t, int64_t case_id,
 }
 
 static const struct rec_form report_forms[] = {
-	{ TUI_ACT_REC_ADD, { "Reported by: ", "Channel (email, phone, chat, "
-	    "monitoring, other): ", "Received (empty for now, or 2026-03-29 "
-	    "15:05): ", "What was said: ", NULL }, false, report_submit },
+	{ TUI_ACT_REC_ADD, {
+	    { "Reported by: ", "reporter", false, NULL, NULL },
+	    { "Channel: ", "channel", false, irc_report_channels, NULL },
+	    { "Received (empty for now, or 2026-03-29 15:05): ", "received",
+		true, NULL, rec_check_time },
+	    { "What was said: ", "text", false, NULL, NULL },
+	}, false, NULL, report_submit },
 };
 
 const struct rec_kind pane_report = {
@@ -213,41 +219,39 @@ static enum irc_status assess_load(struct tui *t, int64_t case_id,
 	return IRC_OK;
 }
 
+static enum irc_status assess_check_severity(const char *value,
+    struct irc_error *err)
+{
+	int severity;
+
+	if (irc_severity_parse(value, &severity))
+		return IRC_OK;
+	return irc_fail(err, IRC_ERR_INVALID, "invalid severity '%s'; use 1 "
+	    "(low) to 4 (critical)", value);
+}
+
 static enum irc_status assess_submit(struct tui *t, int64_t case_id,
     int64_t id, char **values, char *done, size_t done_size,
     struct irc_error *err)
 {
 	struct irc_decision_input in;
 	struct irc_config *cfg = NULL;
-	char *verdict = irc_xstrdup(values[0]), *p;
+	const char *verdict = values[0];
 	enum irc_status st;
 
 	memset(&in, 0, sizeof(in));
-	for (p = verdict; *p; p++)
-		if (*p == '-')
-			*p = '_';
 	in.verdict = verdict;
 	in.reason = values[1];
 	in.category = *values[3] ? values[3] : NULL;
 	in.tlp = *values[5] ? values[5] : NULL;
-	if (*values[2] != '\0') {
-		char *end;
-		long sev = strtol(values[2], &end, 10);
-
-		if (*end != '\0' || sev < 1 || sev > 4) {
-			free(verdict);
-			return irc_fail(err, IRC_ERR_INVALID, "invalid severity "
-			    "'%s'; use 1 (low) to 4 (critical)", values[2]);
-		}
-		in.severity = (int)sev;
-	}
+	if (*values[2] != '\0' && !irc_severity_parse(values[2], &in.severity))
+		return assess_check_severity(values[2], err);
 	if ((st = answer_time(values[4], &in.aware, err)) == IRC_OK &&
 	    (st = irc_config_load(NULL, &cfg, err)) == IRC_OK)
 		st = irc_case_decide(t->db, case_id, &in, cfg, &t->actor, err);
 	if (st == IRC_OK)
 		snprintf(done, done_size, "Decision recorded: %s.", verdict);
 	irc_config_free(cfg);
-	free(verdict);
 	return st;
 }
 
@@ -280,14 +284,22 @@ static enum irc_status assess_submit_notify(struct tui *t, int64_t case_id,
 }
 
 static const struct rec_form assess_forms[] = {
-	{ TUI_ACT_REC_ADD, { "Verdict (incident, event, not-incident): ",
-	    "Reason: ", "Severity 1-4 (empty to keep): ",
-	    "Category (empty to keep): ", "Aware since (empty to keep, or "
-	    "2026-03-29 15:05): ", "TLP (empty to keep): ", NULL }, false,
-	    assess_submit },
-	{ TUI_ACT_REC_NOTIFY, { "Notified whom: ", "Reference (optional): ",
-	    "Sent (empty for now, or 2026-03-29 15:05): ", NULL }, true,
-	    assess_submit_notify },
+	{ TUI_ACT_REC_ADD, {
+	    { "Verdict: ", "decision", false, irc_verdicts, NULL },
+	    { "Reason: ", "reason", false, NULL, NULL },
+	    { "Severity 1-4 or low..critical (empty to keep): ", "severity",
+		true, NULL, assess_check_severity },
+	    { "Category (empty to keep): ", "category", true, NULL, NULL },
+	    { "Aware since (empty to keep, or 2026-03-29 15:05): ", "aware",
+		true, NULL, rec_check_time },
+	    { "TLP (empty to keep): ", "TLP", true, irc_tlp_levels, NULL },
+	}, false, NULL, assess_submit },
+	{ TUI_ACT_REC_NOTIFY, {
+	    { "Notified whom: ", "recipient", false, NULL, NULL },
+	    { "Reference (optional): ", "reference", true, NULL, NULL },
+	    { "Sent (empty for now, or 2026-03-29 15:05): ", "time", true,
+		NULL, rec_check_time },
+	}, true, "Select a clock line first (j, k).", assess_submit_notify },
 };
 
 const struct rec_kind pane_assess = {
@@ -347,9 +359,12 @@ static enum irc_status respond_submit(struct tui *t, int64_t case_id,
 }
 
 static const struct rec_form respond_forms[] = {
-	{ TUI_ACT_REC_ADD, { "Milestone (contained, eradicated, recovered): ",
-	    "Reached (empty for now, or 2026-03-29 15:05): ",
-	    "Note (optional): ", NULL }, false, respond_submit },
+	{ TUI_ACT_REC_ADD, {
+	    { "Milestone: ", "milestone", false, irc_milestones, NULL },
+	    { "Reached (empty for now, or 2026-03-29 15:05): ", "time", true,
+		NULL, rec_check_time },
+	    { "Note (optional): ", "note", true, NULL, NULL },
+	}, false, NULL, respond_submit },
 };
 
 const struct rec_kind pane_respond = {
@@ -436,14 +451,22 @@ static enum irc_status learn_submit_done(struct tui *t, int64_t case_id,
 }
 
 static const struct rec_form learn_forms[] = {
-	{ TUI_ACT_REC_ADD, { "Kind (root_cause, went_well, went_badly): ",
-	    "Lesson: ", NULL }, false, learn_submit_lesson },
-	{ TUI_ACT_REC_FOLLOWUP, { "Owner: ", "Due (YYYY-MM-DD): ",
-	    "Corrective action: ", NULL }, false, learn_submit_followup },
-	{ TUI_ACT_REC_WAIVE, { "Reason to waive the lessons: ", NULL }, false,
-	    learn_submit_waive },
-	{ TUI_ACT_REC_DONE, { "Done; note (optional): ", NULL }, true,
-	    learn_submit_done },
+	{ TUI_ACT_REC_ADD, {
+	    { "Kind: ", "lesson kind", false, irc_lesson_kinds, NULL },
+	    { "Lesson: ", "lesson", false, NULL, NULL },
+	}, false, NULL, learn_submit_lesson },
+	{ TUI_ACT_REC_FOLLOWUP, {
+	    { "Owner: ", "owner", false, NULL, NULL },
+	    { "Due (YYYY-MM-DD): ", "due date", false, NULL,
+		irc_followup_due_check },
+	    { "Corrective action: ", "text", false, NULL, NULL },
+	}, false, NULL, learn_submit_followup },
+	{ TUI_ACT_REC_WAIVE, {
+	    { "Reason to waive the lessons: ", "reason", false, NULL, NULL },
+	}, false, NULL, learn_submit_waive },
+	{ TUI_ACT_REC_DONE, {
+	    { "Done; note (optional): ", "note", true, NULL, NULL },
+	}, true, "Select a follow-up line first (j, k).", learn_submit_done },
 };
 
 const struct rec_kind pane_learn = {

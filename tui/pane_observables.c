@@ -81,11 +81,28 @@ static enum irc_status observables_submit(struct tui *t, int64_t case_id,
 	return st;
 }
 
+static enum irc_status observables_check_tlp(const char *value,
+    struct irc_error *err)
+{
+	if (irc_obs_tlp_parse(value) != NULL)
+		return IRC_OK;
+	return irc_fail(err, IRC_ERR_INVALID, "invalid TLP '%s'; use clear, "
+	    "green, amber, amber+strict or red", value);
+}
+
+static const char *const observables_yes_no[] = { "y", "n", "yes", "no",
+	NULL };
+
 static const struct rec_form observables_forms[] = {
-	{ TUI_ACT_REC_ADD, { "Type (ip, domain, url, hash, mail, filename, "
-	    "user-agent, other): ", "Value: ", "TLP (empty for amber): ",
-	    "Indicator of compromise? (y/n): ", "Tags (comma-separated): ",
-	    NULL }, false, observables_submit },
+	{ TUI_ACT_REC_ADD, {
+	    { "Type: ", "type", false, irc_obs_types, NULL },
+	    { "Value: ", "value", false, NULL, NULL },
+	    { "TLP (empty for amber): ", "TLP", true, NULL,
+		observables_check_tlp },
+	    { "Indicator of compromise? (y/n): ", "indicator", true,
+		observables_yes_no, NULL },
+	    { "Tags (comma-separated, optional): ", "tags", true, NULL, NULL },
+	}, false, NULL, observables_submit },
 };
 
 const struct rec_kind pane_observables = {

@@ -32,10 +32,28 @@ struct rec_lines {
 void rec_add(struct rec_lines *out, enum tui_role role, int64_t id,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* One prompt of a form and the check its answer passes before the next. */
+struct rec_field {
+	const char *prompt;	/* "Severity 1-4 (empty to keep): " */
+	/* The field as core's messages name it ("severity"), so that a failed
+	 * submit returns to the field its message names. */
+	const char *name;
+	bool optional;		/* may be left empty */
+	/* Words accepted, a '-' typed standing for '_', shown above the
+	 * prompt; the answer becomes the word.  NULL for free text. */
+	const char *const *choices;
+	/* Checks a non-empty answer, NULL to accept any text. */
+	enum irc_status (*check)(const char *value, struct irc_error *err);
+};
+
 struct rec_form {
 	enum tui_action action;	/* the key that opens it, from keys.c */
-	const char *fields[REC_FIELDS_MAX];	/* prompts, NULL-terminated */
-	bool needs_selection;	/* acts on the selected line's record */
+	/* The prompts in order, ended by one whose prompt is NULL. */
+	struct rec_field fields[REC_FIELDS_MAX];
+	/* Acts on the selected line's record; select_hint (NULL for "Select
+	 * a record first") names the lines to select. */
+	bool needs_selection;
+	const char *select_hint;
 	/*
 	 * Records the answers (values[i] for fields[i], "" when left empty)
 	 * on case case_id; id is the selected line's record.  Returns the
@@ -67,5 +85,8 @@ extern const struct rec_kind pane_prepare, pane_report, pane_assess,
 
 /* Returns "" for NULL, for optional answers passed on to core/. */
 const char *rec_opt(const char *value);
+
+/* Checks a time answer: RFC 3339 or local "2026-03-29 15:05". */
+enum irc_status rec_check_time(const char *value, struct irc_error *err);
 
 #endif

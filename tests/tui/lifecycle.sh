@@ -42,7 +42,7 @@ check_wait "back in the case view" "Timeline, 1 action"
 keys 1
 check_wait "Prepare pane opens" "Prepare: roles and contacts"
 keys a
-check_wait "role prompt" "Role (incident_commander"
+check_wait "role prompt" "One of: incident_commander"
 answer incident_commander
 check_wait "person prompt" "Person:"
 answer alice

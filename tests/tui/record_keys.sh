@@ -71,7 +71,7 @@ check_wait "prompt closed" "Timeline,"
 keys 5
 check_wait "Learn pane opens" "Learn: lessons and follow-ups"
 keys d
-check_wait "d needs a selected follow-up" "Select a record first"
+check_wait "d needs a selected follow-up" "Select a follow-up line first"
 keys j j d
 check_wait "done prompt opens" "Done; note (optional):"
 answer "keys rotated"
@@ -84,6 +84,8 @@ keys q
 keys 3
 check_wait "Assess pane opens" "Assess: the decision"
 check_match "awareness time shown" "Aware since: 20" "$(screen)"
+keys n
+check_wait "n off a clock line asks for one" "Select a clock line first"
 keys j j j n
 check_wait "notify prompt opens" "Notified whom:"
 # All three answers in one write, as a responder typing ahead on a slow
