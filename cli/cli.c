@@ -42,6 +42,13 @@ cli_db_open(struct cli_ctx *ctx, enum cli_db_mode mode, struct irc_db **out,
 		goto out;
 	}
 
+	/*
+	 * A command that writes appends actions, and their syslog copy reads
+	 * syslog.facility, so it checks config.yaml before anything changes.
+	 */
+	if (mode != CLI_DB_READ && cli_config() == NULL)
+		goto out;
+
 	if (mode != CLI_DB_CREATE && stat(path, &st) != 0 && errno == ENOENT) {
 		if (missing != NULL) {
 			*missing = true;
@@ -397,22 +404,61 @@ cli_print_clean(FILE *out, const char *text, int flags)
 	free(clean);
 }
 
-void
-cli_playbook_limits(struct irc_pb_limits *limits)
+/* The configuration that cli_config() loaded, freed at exit. */
+static struct irc_config *config_loaded;
+
+static void
+config_release(void)
+{
+	irc_config_free(config_loaded);
+	config_loaded = NULL;
+}
+
+enum irc_status
+cli_config_get(const struct irc_config **out, struct irc_error *err)
 {
 	struct irc_config *cfg = NULL;
+	enum irc_status st;
+
+	*out = config_loaded;
+	if (config_loaded != NULL)
+		return IRC_OK;
+	if ((st = irc_config_load(NULL, &cfg, err)) != IRC_OK)
+		return st;
+	for (size_t i = 0; i < cfg->nwarnings; i++) {
+		cli_print_clean(stderr, "ircase: warning: ", 0);
+		cli_print_clean(stderr, cfg->warnings[i], 0);
+		fputc('\n', stderr);
+	}
+	config_loaded = cfg;
+	atexit(config_release);
+	*out = cfg;
+	return IRC_OK;
+}
+
+const struct irc_config *
+cli_config(void)
+{
+	const struct irc_config *cfg;
 	struct irc_error err;
 
-	if (limits->max_size != 0)
-		return;
 	irc_error_clear(&err);
-	if (irc_config_load(NULL, &cfg, &err) != IRC_OK) {
-		cli_print_clean(stderr, "ircase: warning: ", 0);
-		cli_print_clean(stderr, err.msg, 0);
-		fprintf(stderr, "; playbooks are read up to the default %u "
-		    "bytes\n", IRC_PLAYBOOK_MAX_SIZE);
-		return;
+	if (cli_config_get(&cfg, &err) != IRC_OK) {
+		cli_fail(&err);
+		return NULL;
 	}
+	return cfg;
+}
+
+bool
+cli_playbook_limits(struct irc_pb_limits *limits, struct irc_error *err)
+{
+	const struct irc_config *cfg;
+
+	if (limits->max_size != 0)
+		return true;
+	if (cli_config_get(&cfg, err) != IRC_OK)
+		return false;
 	limits->max_size = irc_config_playbook_max_size(cfg);
-	irc_config_free(cfg);
+	return true;
 }

@@ -203,12 +203,31 @@ bool cli_parse_period(const struct cli_ctx *ctx, const char *from,
 /* Prints text to out through irc_sanitize_str() with the given flags. */
 void cli_print_clean(FILE *out, const char *text, int flags);
 
+struct irc_config;
+
+/*
+ * Loads config.yaml (ircase.conf(5)) for every command that reads it, so
+ * that each one reports the same things.  An unknown key is a warning on
+ * stderr.  A malformed file or a bad value is the FILE:LINE error, after
+ * which the caller exits with CLI_EXIT_FAIL.  The file is read once per
+ * process; the result belongs to cli.c and lives until exit.  Returns
+ * NULL after printing the error.
+ */
+const struct irc_config *cli_config(void);
+
+/*
+ * As cli_config(), but a file that cannot be loaded is returned in err
+ * for the caller to print, not printed.  Warnings are still printed once.
+ */
+enum irc_status cli_config_get(const struct irc_config **out,
+    struct irc_error *err);
+
 /*
  * Sets limits->max_size to playbooks.max_size of config.yaml, or to the
- * default, unless it is set already (by --max-size).  A configuration
- * that cannot be read is a warning on stderr, and the default stays.
+ * default, unless it is set already (by --max-size).  Returns false with
+ * err set when config.yaml cannot be loaded (see cli_config_get()).
  */
-void cli_playbook_limits(struct irc_pb_limits *limits);
+bool cli_playbook_limits(struct irc_pb_limits *limits, struct irc_error *err);
 
 /*
  * Returns the display width of text once sanitised, by wcwidth() under the

@@ -21,24 +21,6 @@ cli_parse_when(const struct cli_ctx *ctx, const char *what, const char *text,
 	return true;
 }
 
-bool
-cli_config_load(struct irc_config **out)
-{
-	struct irc_error err;
-
-	irc_error_clear(&err);
-	if (irc_config_load(NULL, out, &err) != IRC_OK) {
-		cli_fail(&err);
-		return false;
-	}
-	for (size_t i = 0; i < (*out)->nwarnings; i++) {
-		cli_print_clean(stderr, "ircase: warning: ", 0);
-		cli_print_clean(stderr, (*out)->warnings[i], 0);
-		fputc('\n', stderr);
-	}
-	return true;
-}
-
 void
 cli_word_key(char *word)
 {

@@ -21,12 +21,6 @@ bool cli_parse_when(const struct cli_ctx *ctx, const char *what,
     const char *text, struct irc_when *out);
 
 /*
- * Loads config.yaml (ircase.conf(5)), printing each warning on stderr.
- * Prints the error and returns false when the file is malformed.
- */
-bool cli_config_load(struct irc_config **out);
-
-/*
  * Adds the lifecycle, metrics, contacts, evidence, observables and assets
  * keys to a case's show --json.
  */

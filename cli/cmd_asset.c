@@ -60,16 +60,13 @@ asset_from_inventory(const char *id, struct irc_asset_new *asset,
     struct irc_inventory **inv)
 {
 	const struct irc_asset_row *row;
-	struct irc_config *cfg = NULL;
+	const struct irc_config *cfg;
 	struct irc_error err;
-	enum irc_status st;
 
 	irc_error_clear(&err);
-	if (irc_config_load(NULL, &cfg, &err) != IRC_OK)
-		return cli_fail(&err);
-	st = irc_inventory_load(&cfg->assets, cfg->path, inv, &err);
-	irc_config_free(cfg);
-	if (st != IRC_OK)
+	if ((cfg = cli_config()) == NULL)
+		return CLI_EXIT_FAIL;
+	if (irc_inventory_load(&cfg->assets, cfg->path, inv, &err) != IRC_OK)
 		return cli_fail(&err);
 	row = irc_inventory_find(*inv, id);
 	if (row == NULL)

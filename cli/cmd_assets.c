@@ -123,7 +123,7 @@ int
 cmd_assets(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct irc_inventory *inv = NULL;
-	struct irc_config *cfg = NULL;
+	const struct irc_config *cfg;
 	struct irc_asset *used = NULL;
 	struct irc_db *db = NULL;
 	struct irc_error err;
@@ -143,8 +143,9 @@ cmd_assets(struct cli_ctx *ctx, int argc, char **argv)
 		    "'ircase assets' takes only --json", argv[optind]);
 
 	irc_error_clear(&err);
-	if (irc_config_load(NULL, &cfg, &err) != IRC_OK ||
-	    irc_inventory_load(&cfg->assets, cfg->path, &inv, &err) != IRC_OK) {
+	if ((cfg = cli_config()) == NULL)
+		goto out;
+	if (irc_inventory_load(&cfg->assets, cfg->path, &inv, &err) != IRC_OK) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -166,7 +167,6 @@ out:
 	json_decref(reg);
 	irc_assets_free(used, nused);
 	irc_inventory_free(inv);
-	irc_config_free(cfg);
 	irc_db_close(db);
 	return status;
 }

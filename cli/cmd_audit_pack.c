@@ -78,7 +78,8 @@ cmd_audit_pack(struct cli_ctx *ctx, int argc, char **argv)
 	if (!cli_parse_period(ctx, from, to, &q))
 		return CLI_EXIT_USAGE;
 
-	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
+	/* The case exports in the pack hold the contacts of config.yaml. */
+	if (cli_config() == NULL || !cli_db_open(ctx, CLI_DB_READ, &db, NULL))
 		return CLI_EXIT_FAIL;
 	if (irc_pack_build(db, &q, dir, &cases, &broken, &err) != IRC_OK)
 		status = cli_fail(&err);

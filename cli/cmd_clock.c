@@ -24,7 +24,7 @@ static const char notify_options[] =
 int
 cmd_clock(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct irc_config *cfg = NULL;
+	const struct irc_config *cfg;
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
@@ -40,7 +40,8 @@ cmd_clock(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "usage: ircase clock CASE start RULE");
 	if (!cli_parse_case(ctx, argv[optind], &case_id))
 		return CLI_EXIT_USAGE;
-	if (!cli_config_load(&cfg) || !cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
+	if ((cfg = cli_config()) == NULL ||
+	    !cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
 		goto out;
 	irc_actor_current(&actor);
 	irc_error_clear(&err);
@@ -50,7 +51,6 @@ cmd_clock(struct cli_ctx *ctx, int argc, char **argv)
 	else
 		status = CLI_EXIT_OK;
 out:
-	irc_config_free(cfg);
 	irc_db_close(db);
 	return status;
 }

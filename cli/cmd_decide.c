@@ -23,7 +23,7 @@ int
 cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct irc_decision_input in;
-	struct irc_config *cfg = NULL;
+	const struct irc_config *cfg;
 	struct irc_db *db = NULL;
 	struct irc_actor actor;
 	struct irc_error err;
@@ -83,7 +83,8 @@ cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 	in.verdict = verdict;
 
 	status = CLI_EXIT_FAIL;
-	if (!cli_config_load(&cfg) || !cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
+	if ((cfg = cli_config()) == NULL ||
+	    !cli_db_open(ctx, CLI_DB_WRITE, &db, NULL))
 		goto out;
 	irc_actor_current(&actor);
 	irc_error_clear(&err);
@@ -93,7 +94,6 @@ cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 		status = CLI_EXIT_OK;
 out:
 	free(verdict);
-	irc_config_free(cfg);
 	irc_db_close(db);
 	return status;
 }

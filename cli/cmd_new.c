@@ -92,7 +92,8 @@ cli_playbook_open(const char *arg, struct irc_playbook **out,
 	char *found = NULL;
 	enum irc_status rc;
 
-	cli_playbook_limits(&limits);
+	if (!cli_playbook_limits(&limits, err))
+		return err->status;
 	if (stat(arg, &st) != 0 && strchr(arg, '/') == NULL) {
 		found = playbook_search(arg);
 		if (found == NULL)

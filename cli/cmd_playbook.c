@@ -504,6 +504,7 @@ int
 cmd_playbook(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct pb_opts o;
+	struct irc_error err;
 	const char *sub;
 	int rc, nargs;
 	char **args;
@@ -511,10 +512,12 @@ cmd_playbook(struct cli_ctx *ctx, int argc, char **argv)
 	cli_getopt_reset();
 	if ((rc = opts_parse(ctx, argc, argv, &o)) >= 0)
 		return rc;
-	cli_playbook_limits(&o.limits);
 	if (optind >= argc)
 		return cli_usage_error(ctx, "no subcommand given; use list, "
 		    "show, lint, import-thehive or export-thehive");
+	irc_error_clear(&err);
+	if (!cli_playbook_limits(&o.limits, &err))
+		return cli_fail(&err);
 	sub = argv[optind];
 	args = argv + optind + 1;
 	nargs = argc - optind - 1;

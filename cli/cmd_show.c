@@ -273,7 +273,8 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "unexpected argument '%s'; show "
 		    "takes one CASE", argv[optind + 1]);
 
-	if (!cli_db_open(ctx, CLI_DB_READ, &db, NULL))
+	/* The contacts come from config.yaml, checked before any output. */
+	if (cli_config() == NULL || !cli_db_open(ctx, CLI_DB_READ, &db, NULL))
 		return CLI_EXIT_FAIL;
 	irc_error_clear(&err);
 	if (irc_case_load(db, case_id, &kase, &err) != IRC_OK) {

@@ -43,6 +43,9 @@ cli_hive_config(bool insecure)
 	struct irc_hive_config *cfg = NULL;
 	struct irc_error err;
 
+	/* The rest of config.yaml is checked too, as every command does. */
+	if (cli_config() == NULL)
+		return NULL;
 	irc_error_clear(&err);
 	if (irc_hive_config_load(NULL, &cfg, &err) != IRC_OK) {
 		cli_fail(&err);

@@ -84,32 +84,25 @@ pack_note_print(const char *line, void *data)
 /*
  * Sets *path to the allowed_signers file named by $IRCASE_ALLOWED_SIGNERS
  * or by signing.allowed_signers in config.yaml (caller frees), or NULL.
- * A config.yaml that does not load is a warning, so the chains are still
- * checked.
+ * Returns false after printing the error when config.yaml does not load,
+ * as every command that reads it does.
  */
-static void
+static bool
 verify_allowed_default(char **path)
 {
 	const char *env = getenv("IRCASE_ALLOWED_SIGNERS");
-	struct irc_config *cfg = NULL;
-	struct irc_error err;
+	const struct irc_config *cfg;
 
 	*path = NULL;
 	if (env != NULL && *env != '\0') {
 		*path = irc_xstrdup(env);
-		return;
+		return true;
 	}
-	irc_error_clear(&err);
-	if (irc_config_load(NULL, &cfg, &err) != IRC_OK) {
-		cli_print_clean(stderr, "ircase: warning: signatures not checked: ",
-		    0);
-		cli_print_clean(stderr, err.msg, 0);
-		fputc('\n', stderr);
-		return;
-	}
+	if ((cfg = cli_config()) == NULL)
+		return false;
 	if (cfg->allowed_signers != NULL)
 		*path = irc_xstrdup(cfg->allowed_signers);
-	irc_config_free(cfg);
+	return true;
 }
 
 /* Checks an audit pack.  Returns the exit status. */
@@ -281,7 +274,8 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	if (allowed == NULL) {
-		verify_allowed_default(&allowed_owned);
+		if (!verify_allowed_default(&allowed_owned))
+			return CLI_EXIT_FAIL;
 		allowed = allowed_owned;
 	}
 	if (allowed != NULL && access(allowed, R_OK) != 0) {

@@ -13,34 +13,16 @@
 #include "metrics.h"
 #include "timeutil.h"
 
-/* Loads config.yaml for show, which still works when the file is malformed. */
-static struct irc_config *
-show_config(void)
-{
-	struct irc_config *cfg = NULL;
-	struct irc_error err;
-
-	irc_error_clear(&err);
-	if (irc_config_load(NULL, &cfg, &err) != IRC_OK) {
-		cli_print_clean(stderr, "ircase: warning: contacts not shown: ", 0);
-		cli_print_clean(stderr, err.msg, 0);
-		fputc('\n', stderr);
-		return NULL;
-	}
-	return cfg;
-}
-
 bool
 show_lifecycle_json(struct irc_db *db, const struct irc_case *c, json_t *json)
 {
-	struct irc_config *cfg = show_config();
+	const struct irc_config *cfg = cli_config();
 	struct irc_metrics m;
 	struct irc_error err;
 	json_t *lc = NULL;
 
 	irc_error_clear(&err);
 	if (irc_lifecycle_to_json(db, c->sum.id, &lc, &err) != IRC_OK) {
-		irc_config_free(cfg);
 		cli_fail(&err);
 		return false;
 	}
@@ -48,7 +30,6 @@ show_lifecycle_json(struct irc_db *db, const struct irc_case *c, json_t *json)
 	irc_metrics_compute(c, &m);
 	json_object_set_new(json, "metrics", irc_metrics_to_json(&m));
 	json_object_set_new(json, "contacts", irc_contacts_to_json(cfg));
-	irc_config_free(cfg);
 	if (irc_case_records_to_json(db, c->sum.id, json, &err) != IRC_OK) {
 		cli_fail(&err);
 		return false;
@@ -177,13 +158,12 @@ show_lifecycle_text(struct irc_db *db, const struct irc_case *c)
 	static const char *const lesson_keys[] = { "kind", "text", NULL };
 	static const char *const followup_keys[] = { "id", "due", "state",
 	    "owner", "text", NULL };
-	struct irc_config *cfg = show_config();
+	const struct irc_config *cfg = cli_config();
 	struct irc_error err;
 	json_t *lc = NULL;
 
 	irc_error_clear(&err);
 	if (irc_lifecycle_to_json(db, c->sum.id, &lc, &err) != IRC_OK) {
-		irc_config_free(cfg);
 		cli_fail(&err);
 		return false;
 	}
@@ -215,6 +195,5 @@ show_lifecycle_text(struct irc_db *db, const struct irc_case *c)
 	    followup_keys);
 	show_metrics(c);
 	json_decref(lc);
-	irc_config_free(cfg);
 	return true;
 }
