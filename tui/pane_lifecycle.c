@@ -28,15 +28,22 @@ static const char *str(json_t *o, const char *key)
 }
 
 /*
- * Formats a stored time (integer microseconds) as local time, returns an
- * RFC 3339 string as it is, or "-".
+ * Formats a time of the lifecycle JSON, integer microseconds or an RFC
+ * 3339 string, as local time with its offset (irc_time_local), or "-".
+ * A string that does not parse is returned as it is.
  */
 static const char *when(json_t *o, const char *key, char *buf, size_t size)
 {
 	json_t *v = json_object_get(o, key);
+	int64_t us;
+	int offset;
 
-	if (json_is_string(v))
-		return json_string_value(v);
+	if (json_is_string(v)) {
+		if (irc_time_parse(json_string_value(v), &us, &offset, NULL) !=
+		    IRC_OK)
+			return json_string_value(v);
+		return irc_time_local(us, buf, size);
+	}
 	if (!json_is_integer(v))
 		return "-";
 	return irc_time_local(json_integer_value(v), buf, size);
@@ -199,14 +206,14 @@ static enum irc_status assess_load(struct tui *t, int64_t case_id,
 		    str(r, "decided_by"), str(r, "reason"));
 	/* A clock line's id is its position + 1 in irc_clock_list() order. */
 	json_array_foreach(json_object_get(o, "clocks"), i, r) {
-		json_t *dl = json_object_get(r, "deadline");
-		const char *deadline = json_is_string(dl) ?
-		    json_string_value(dl) : when(r, "deadline", buf, sizeof(buf));
+		const char *deadline = when(r, "deadline", buf, sizeof(buf));
+		char sent[64];
 
 		if (strcmp(str(r, "state"), "notified") == 0) {
 			rec_add(out, TUI_ROLE_DONE, (int64_t)i + 1, "  clock %s: "
 			    "deadline %s, notified %s to %s %s", str(r, "rule"),
-			    deadline, str(r, "notified_at"), str(r, "notified_to"),
+			    deadline, when(r, "notified_at", sent, sizeof(sent)),
+			    str(r, "notified_to"),
 			    str(r, "ref"));
 			continue;
 		}

@@ -56,6 +56,8 @@ answer ""
 check_wait "TLP prompt lists the levels" "amber+strict"
 answer "Amber"
 check_wait "decision recorded" "Decision recorded: not_incident."
+check_match "decision time shown as local time" \
+    "^  [0-9-]+ [0-9:]+ [+][0-9]{4}  not_incident by" "$(screen)"
 check "decision row" "not_incident|2|amber" \
     "$(q 'SELECT verdict, severity, tlp FROM "case" WHERE id = 1')"
 keys q
@@ -99,6 +101,9 @@ answer "technical-lead"
 check_wait "person prompt after a valid role" "Person:"
 answer "dave"
 check_wait "role recorded" "dave is now technical_lead."
+check_match "role time shown as local time" \
+    "dave  since [0-9-]+ [0-9:]+ [+][0-9]{4}" "$(screen)"
+check_no_match "no raw RFC 3339 time" "T[0-9:]+[.][0-9]+" "$(screen)"
 check "role row" "dave" \
     "$(q "SELECT person FROM case_role WHERE case_id = 1 AND role = 'technical_lead'")"
 keys a
