@@ -135,6 +135,17 @@ check "killed: one case" 1 "$(count cases)"
 check "killed: every log" 37 "$(count logs)"
 check "killed: outbox empty" 0 "$(sqlite3 "$IRCASE_DB" "SELECT count(*) FROM outbox WHERE state != 'done'")"
 check "killed: every log mapped" 37 "$(sqlite3 "$IRCASE_DB" "SELECT count(*) FROM remote_map WHERE kind = 'log'")"
+# Each task's logs were created in action order (the fake's ids grow).
+check "killed: logs in order per task" ordered "$(python3 -c "
+import json, re
+logs = json.load(open('$T/state.json'))['logs']
+by_task = {}
+for l in sorted(logs, key=lambda l: int(l['_id'][1:])):
+    m = re.search(r'<!-- ircase:[0-9a-f-]+:([0-9]+) -->', l['message'])
+    by_task.setdefault(l['_task'], []).append(int(m.group(1)))
+bad = [t for t, seqs in by_task.items() if seqs != sorted(seqs)]
+print('ordered' if not bad else 'out of order: %s' % by_task)
+")"
 
 # --- 413 with an HTML body; the other items still go -----------------------
 fake_stop
