@@ -383,7 +383,8 @@ static void new_draw(struct tui *t, struct screen *s)
 	if (ns->stage >= NEW_TITLE)
 		tui_input_draw(&ns->title, y, "Title: ", COLS);
 	if (ns->stage == NEW_SPEED)
-		tui_input_draw(&ns->speed, y + 1, "Speed: ", COLS);
+		tui_input_draw(&ns->speed, y + 1, "Speed (empty for 1): ",
+		    COLS);
 	else if (ns->stage >= NEW_SEVERITY)
 		curs_set(0);
 }
@@ -465,16 +466,20 @@ static void new_key_speed(struct tui *t, struct new_screen *ns, int key)
 		text = tui_input_text(&ns->speed);
 		errno = 0;
 		speed = strtol(text, &end, 10);
-		if (errno != 0 || end == text || *end != '\0' || speed < 1 ||
-		    speed > IRC_DRILL_SPEED_MAX) {
+		/* The field starts empty so that typing replaces the default. */
+		if (*text == '\0') {
+			new_create(t, ns, 1);
+		} else if (errno != 0 || end == text || *end != '\0' ||
+		    speed < 1 || speed > IRC_DRILL_SPEED_MAX) {
 			char msg[IRC_ERROR_MAX];
 
 			snprintf(msg, sizeof(msg), "Invalid speed '%s'; type a "
 			    "whole number from 1 to %d.", text,
 			    IRC_DRILL_SPEED_MAX);
 			new_message(ns, true, msg);
-		} else
+		} else {
 			new_create(t, ns, (int)speed);
+		}
 		free(text);
 		break;
 	case TUI_INPUT_CANCEL:
@@ -495,7 +500,7 @@ static void new_pick_scenario(struct new_screen *ns)
 		new_message(ns, true, err.msg);
 		return;
 	}
-	tui_input_set(&ns->speed, "1");
+	tui_input_clear(&ns->speed);
 	ns->stage = NEW_SPEED;
 }
 

@@ -67,13 +67,12 @@ check_match "title bar names the drill stages" "new DRILL \\(not a real incident
 keys Down Enter
 check_wait "scenario with errors rejected" "broken.md:1: no injects"
 keys Down Enter
-check_wait "speed prompt opens" "Speed: 1"
-keys BSpace
+check_wait "speed prompt opens" "Speed (empty for 1):"
 type_text "0"
 keys Enter
 check_wait "speed 0 rejected" "Invalid speed '0'"
 keys BSpace
-type_text "600"
+type_text "1000"
 keys Enter
 check_wait "drill case opens" "DRILL T+"
 check_wait "first inject delivered" "The first alert arrives"
@@ -84,13 +83,13 @@ n=$(sqlite3 "$IRCASE_DB" "SELECT max(id) FROM \"case\"")
 check "case is a drill" "drill|TUI drill|2" "$(sqlite3 "$IRCASE_DB" \
     "SELECT kind, title, severity FROM \"case\" WHERE id = $n")"
 check "drill row has speed and scenario" \
-    "600|Fast fixture drill|$T/playbooks/scenarios/fast.md" \
+    "1000|Fast fixture drill|$T/playbooks/scenarios/fast.md" \
     "$(sqlite3 "$IRCASE_DB" "SELECT speed, scenario_title, scenario_path
      FROM drill WHERE case_id = $n")"
 
 # The same drill from the command line.
 c=$("$IRCASE" drill start --playbook "$T/playbooks/fixture.md" \
-    --scenario "$T/playbooks/scenarios/fast.md" --speed 600 \
+    --scenario "$T/playbooks/scenarios/fast.md" --speed 1000 \
     --title "TUI drill" --severity 2)
 check "CLI drill started" 0 "$?"
 
@@ -127,7 +126,7 @@ check_wait "severity again" "Severity:"
 keys Enter
 check_wait "scenario stage again" "No scenario: a drill without injects"
 keys Enter
-check_wait "speed prompt again" "Speed: 1"
+check_wait "speed prompt again" "Speed (empty for 1):"
 keys Enter
 check_wait "bare drill opens" "DRILL T+"
 keys q q
