@@ -163,6 +163,14 @@ irc_drill_time(const struct irc_drill *d, int64_t wall_us)
 	return (wall_us - d->started_at) * (int64_t)d->speed;
 }
 
+void
+irc_drill_clock_window(const struct irc_drill *d, int64_t start_wall_us,
+    int64_t deadline_wall_us, int64_t *start_us, int64_t *deadline_us)
+{
+	*start_us = irc_drill_time(d, start_wall_us);
+	*deadline_us = *start_us + (deadline_wall_us - start_wall_us);
+}
+
 enum irc_status
 irc_drill_stamp(struct irc_db *db, int64_t case_id, int64_t wall_us,
     json_t *body, struct irc_error *err)

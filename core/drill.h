@@ -64,6 +64,15 @@ void irc_drill_free(struct irc_drill *d);
 int64_t irc_drill_time(const struct irc_drill *d, int64_t wall_us);
 
 /*
+ * Converts a clock window on a drill to drill time: the window (deadline
+ * minus start) runs in drill time from the drill time of the awareness
+ * time, as the after-action report counts it.  Sets *start_us and
+ * *deadline_us to drill times; compare them with irc_drill_time().
+ */
+void irc_drill_clock_window(const struct irc_drill *d, int64_t start_wall_us,
+    int64_t deadline_wall_us, int64_t *start_us, int64_t *deadline_us);
+
+/*
  * Adds "drill_time_us" to an action body when case_id is a drill.  Runs
  * inside irc_action_append(); a case that is not a drill is left as it is.
  */

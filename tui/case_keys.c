@@ -154,9 +154,11 @@ bool case_keys_records(struct tui *t, int64_t case_id, int seq,
 void case_clock_status(struct tui *t, int64_t case_id, char *buf,
     size_t size, enum tui_role *role)
 {
+	struct irc_drill *drill = NULL;
 	struct irc_clock c;
 	struct irc_error err;
 	int64_t now = irc_now_us();
+	const char *scale = "";
 	char left[32];
 	bool found = false;
 
@@ -165,13 +167,21 @@ void case_clock_status(struct tui *t, int64_t case_id, char *buf,
 	if (irc_clock_nearest(t->db, case_id, &c, &found, &err) != IRC_OK ||
 	    !found)
 		return;
+	/* A drill's clock runs in drill time, at the drill's speed. */
+	if (irc_drill_load(t->db, case_id, &drill, &err) == IRC_OK) {
+		irc_drill_clock_window(drill, c.start, c.deadline, &c.start,
+		    &c.deadline);
+		now = irc_drill_time(drill, now);
+		scale = " (drill)";
+		irc_drill_free(drill);
+	}
 	if (now > c.deadline) {
 		irc_duration(now - c.deadline, left, sizeof(left));
-		snprintf(buf, size, " %s overdue %s ", c.rule, left);
+		snprintf(buf, size, " %s overdue %s%s ", c.rule, left, scale);
 		*role = TUI_ROLE_ERROR;
 	} else {
 		irc_duration(c.deadline - now, left, sizeof(left));
-		snprintf(buf, size, " %s %s left ", c.rule, left);
+		snprintf(buf, size, " %s %s left%s ", c.rule, left, scale);
 		if (irc_clock_elapsed_fraction(&c, now) >= 0.75)
 			*role = TUI_ROLE_WARNING;
 	}

@@ -62,4 +62,16 @@ row=$(status_of 3 NO_COLOR=1)
 check_no_match "without colour the early clock is plain" \
     "${esc}\[[0-9;]*1m gdpr" "$row"
 
+# A drill's clock counts drill time: at speed 1000 an awareness one wall
+# minute before the decision is about 17 drill hours back, so about 55 of
+# the 72 hours are left, where wall time would show 2d 23h.
+d=$("$IRCASE" drill start --playbook "$IRCASE_TOP/playbooks/phishing.md" \
+    --title "Drill clock" --speed 1000)
+"$IRCASE" decide "$d" incident --reason "drill data left" \
+    --aware-at "$(date -u -d "-1 minutes" +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
+"$IRCASE" clock "$d" start gdpr >/dev/null
+row=$(status_of 1)
+check_match "drill clock shows drill time" "gdpr 2d [0-9]h [0-9]{2}m left \(drill\)|gdpr 2d [0-9]h left \(drill\)" "$row"
+check_no_match "drill clock is not wall time" "gdpr 2d 2[23]h" "$row"
+
 echo "1..$_tap_n"
