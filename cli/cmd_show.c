@@ -15,6 +15,7 @@
 #include "case.h"
 #include "cli.h"
 #include "cli_lifecycle.h"
+#include "export.h"
 #include "mem.h"
 #include "model.h"
 #include "sanitize.h"
@@ -123,52 +124,14 @@ show_steps(const struct irc_case *c)
 	}
 }
 
-/* Prints a stored state key in words ("not applicable"). */
-static void
-print_state(const char *key)
-{
-	enum irc_step_state state;
-
-	if (irc_step_state_parse(key, &state))
-		fputs(irc_step_state_label(state), stdout);
-	else
-		cli_print_clean(stdout, key, 0);
-}
-
-/*
- * Prints a one-line summary of an action's body: the note text, a step's
- * old and new state, or the body itself for kinds without a rule.
- */
+/* Prints the core's one-line sentence on an action, sanitised. */
 static void
 action_summary(const struct irc_action *a)
 {
-	json_t *body = json_loads(a->body, 0, NULL);
-	const char *text = NULL, *from = NULL, *to = NULL, *note = NULL;
+	char *summary = irc_action_summary(a);
 
-	if (body != NULL) {
-		text = json_string_value(json_object_get(body, "text"));
-		if (text == NULL)
-			text = json_string_value(json_object_get(body, "title"));
-		from = json_string_value(json_object_get(body, "from"));
-		to = json_string_value(json_object_get(body, "to"));
-		note = json_string_value(json_object_get(body, "note"));
-	}
-	if (a->step_seq > 0)
-		printf("step %d: ", a->step_seq);
-	if (from != NULL && to != NULL) {
-		print_state(from);
-		fputs(" -> ", stdout);
-		print_state(to);
-		if (note != NULL) {
-			fputs(": ", stdout);
-			cli_print_clean(stdout, note, 0);
-		}
-	} else if (text != NULL) {
-		cli_print_clean(stdout, text, 0);
-	} else {
-		cli_print_clean(stdout, a->body, 0);
-	}
-	json_decref(body);
+	cli_print_clean(stdout, summary, 0);
+	free(summary);
 }
 
 /* Returns "actor" or "actor@origin" (caller frees). */

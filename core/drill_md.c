@@ -18,37 +18,6 @@
 /* Widest bar of the trend chart, in characters. */
 #define TREND_WIDTH 40
 
-struct md_buf {
-	char *data;
-	size_t len;
-	size_t cap;
-};
-
-static void
-md_addf(struct md_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-md_addf(struct md_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = (b->len + (size_t)n + 1) * 2;
-		b->data = irc_xrealloc(b->data, b->cap, 1);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* Formats a drill time offset or duration, "-" when the value is null. */
 static const char *
 md_us(const json_t *v, char *buf, size_t size)
@@ -91,32 +60,32 @@ static char *
 md_cell(const char *text)
 {
 	char *clean = irc_sanitize_str(text != NULL ? text : "", 0);
-	struct md_buf b = { NULL, 0, 0 };
+	struct irc_buf b = { NULL, 0, 0 };
 
-	md_addf(&b, "%s", "");
+	irc_buf_addf(&b, "%s", "");
 	for (const char *p = clean; *p != '\0'; p++) {
 		if (*p == '|')
-			md_addf(&b, "\\|");
+			irc_buf_addf(&b, "\\|");
 		else if (*p == '\n')
-			md_addf(&b, " ");
+			irc_buf_addf(&b, " ");
 		else
-			md_addf(&b, "%c", *p);
+			irc_buf_addf(&b, "%c", *p);
 	}
 	free(clean);
 	return b.data;
 }
 
 static void
-md_phases(struct md_buf *b, const json_t *r)
+md_phases(struct irc_buf *b, const json_t *r)
 {
 	char d[32], t[32];
 	size_t i;
 	json_t *row;
 
-	md_addf(b, "\n## Time per phase\n\n| Phase | Steps closed | Time |"
+	irc_buf_addf(b, "\n## Time per phase\n\n| Phase | Steps closed | Time |"
 	    " Target | |\n| --- | --- | --- | --- | --- |\n");
 	json_array_foreach(json_object_get(r, "phases"), i, row)
-		md_addf(b, "| %s | %lld/%lld | %s | %s | %s |\n",
+		irc_buf_addf(b, "| %s | %lld/%lld | %s | %s | %s |\n",
 		    json_string_value(json_object_get(row, "name")),
 		    json_integer_value(json_object_get(row, "closed")),
 		    json_integer_value(json_object_get(row, "steps")),
@@ -126,20 +95,20 @@ md_phases(struct md_buf *b, const json_t *r)
 }
 
 static void
-md_steps(struct md_buf *b, const json_t *r)
+md_steps(struct irc_buf *b, const json_t *r)
 {
 	char s[32], c[32], d[32], t[32];
 	size_t i;
 	json_t *row;
 
-	md_addf(b, "\n## Time per step\n\n| # | Step | State | Started |"
+	irc_buf_addf(b, "\n## Time per step\n\n| # | Step | State | Started |"
 	    " Closed | Time | Target | |\n| --- | --- | --- | --- | --- | --- |"
 	    " --- | --- |\n");
 	json_array_foreach(json_object_get(r, "steps"), i, row) {
 		char *title = md_cell(json_string_value(json_object_get(row,
 		    "title")));
 
-		md_addf(b, "| %lld | %s | %s | %s | %s | %s | %s | %s |\n",
+		irc_buf_addf(b, "| %lld | %s | %s | %s | %s | %s | %s | %s |\n",
 		    json_integer_value(json_object_get(row, "step")), title,
 		    json_string_value(json_object_get(row, "state")),
 		    md_offset(json_object_get(row, "started_us"), s, sizeof s),
@@ -152,15 +121,15 @@ md_steps(struct md_buf *b, const json_t *r)
 }
 
 static void
-md_skipped(struct md_buf *b, const json_t *r)
+md_skipped(struct irc_buf *b, const json_t *r)
 {
 	const json_t *list = json_object_get(r, "skipped");
 	size_t i;
 	json_t *row;
 
-	md_addf(b, "\n## Steps not done\n\n");
+	irc_buf_addf(b, "\n## Steps not done\n\n");
 	if (json_array_size(list) == 0) {
-		md_addf(b, "Every step was done.\n");
+		irc_buf_addf(b, "Every step was done.\n");
 		return;
 	}
 	json_array_foreach(list, i, row) {
@@ -169,7 +138,7 @@ md_skipped(struct md_buf *b, const json_t *r)
 		char *reason = md_cell(json_string_value(json_object_get(row,
 		    "reason")));
 
-		md_addf(b, "- Step %lld, %s: %s%s%s\n",
+		irc_buf_addf(b, "- Step %lld, %s: %s%s%s\n",
 		    json_integer_value(json_object_get(row, "step")), title,
 		    json_string_value(json_object_get(row, "state")),
 		    reason[0] ? ", because: " : ", no reason given", reason);
@@ -179,19 +148,19 @@ md_skipped(struct md_buf *b, const json_t *r)
 }
 
 static void
-md_injects(struct md_buf *b, const json_t *r)
+md_injects(struct irc_buf *b, const json_t *r)
 {
 	const json_t *list = json_object_get(r, "injects");
 	char due[32], got[32], react[32], exp[32];
 	size_t i;
 	json_t *row;
 
-	md_addf(b, "\n## Injects\n\n");
+	irc_buf_addf(b, "\n## Injects\n\n");
 	if (json_array_size(list) == 0) {
-		md_addf(b, "The drill ran no injects.\n");
+		irc_buf_addf(b, "The drill ran no injects.\n");
 		return;
 	}
-	md_addf(b, "| # | Due | Delivered | Inject | Reaction | First action |"
+	irc_buf_addf(b, "| # | Due | Delivered | Inject | Reaction | First action |"
 	    " Expected step closed after |\n| --- | --- | --- | --- | --- | ---"
 	    " | --- |\n");
 	json_array_foreach(list, i, row) {
@@ -200,7 +169,7 @@ md_injects(struct md_buf *b, const json_t *r)
 		const char *kind = json_string_value(json_object_get(row,
 		    "reaction_kind"));
 
-		md_addf(b, "| %lld | %s | %s | %s | %s | %s | %s |\n",
+		irc_buf_addf(b, "| %lld | %s | %s | %s | %s | %s | %s |\n",
 		    json_integer_value(json_object_get(row, "index")),
 		    md_offset(json_object_get(row, "due_us"), due, sizeof due),
 		    md_offset(json_object_get(row, "delivered_us"), got,
@@ -214,22 +183,22 @@ md_injects(struct md_buf *b, const json_t *r)
 }
 
 static void
-md_clocks(struct md_buf *b, const json_t *r)
+md_clocks(struct irc_buf *b, const json_t *r)
 {
 	const json_t *list = json_object_get(r, "clocks");
 	char a[32], d[32], n[32];
 	size_t i;
 	json_t *row;
 
-	md_addf(b, "\n## Notification clocks in drill time\n\n");
+	irc_buf_addf(b, "\n## Notification clocks in drill time\n\n");
 	if (json_array_size(list) == 0) {
-		md_addf(b, "No clock was started.\n");
+		irc_buf_addf(b, "No clock was started.\n");
 		return;
 	}
-	md_addf(b, "| Clock | Aware | Deadline | Notified | |\n| --- | --- |"
+	irc_buf_addf(b, "| Clock | Aware | Deadline | Notified | |\n| --- | --- |"
 	    " --- | --- | --- |\n");
 	json_array_foreach(list, i, row)
-		md_addf(b, "| %s | %s | %s | %s | %s |\n",
+		irc_buf_addf(b, "| %s | %s | %s | %s | %s |\n",
 		    json_string_value(json_object_get(row, "rule")),
 		    md_offset(json_object_get(row, "aware_us"), a, sizeof a),
 		    md_offset(json_object_get(row, "deadline_us"), d, sizeof d),
@@ -239,7 +208,7 @@ md_clocks(struct md_buf *b, const json_t *r)
 }
 
 static void
-md_history(struct md_buf *b, const json_t *r)
+md_history(struct irc_buf *b, const json_t *r)
 {
 	const json_t *list = json_object_get(r, "history");
 	int64_t longest = 1;
@@ -248,7 +217,7 @@ md_history(struct md_buf *b, const json_t *r)
 	json_t *row;
 
 	/* The history ends with this drill, so the trend compares it. */
-	md_addf(b, "\n## This drill and earlier drills of this playbook\n\n"
+	irc_buf_addf(b, "\n## This drill and earlier drills of this playbook\n\n"
 	    "| Case | Started | Duration | Time to contain | Mean reaction |"
 	    " Not done |\n| --- | --- | --- | --- | --- | --- |\n");
 	json_array_foreach(list, i, row) {
@@ -259,7 +228,7 @@ md_history(struct md_buf *b, const json_t *r)
 
 		if (v > longest)
 			longest = v;
-		md_addf(b, "| #%lld%s | %s | %s | %s | %s | %lld |\n",
+		irc_buf_addf(b, "| #%lld%s | %s | %s | %s | %s | %lld |\n",
 		    number, number == json_integer_value(json_object_get(r,
 		    "case")) ? " (this drill)" : "",
 		    json_string_value(json_object_get(row, "started_at")),
@@ -269,34 +238,34 @@ md_history(struct md_buf *b, const json_t *r)
 		    md_us(json_object_get(row, "mean_reaction_us"), m, sizeof m),
 		    json_integer_value(json_object_get(row, "skipped")));
 	}
-	md_addf(b, "\nDuration trend, oldest first:\n\n```\n");
+	irc_buf_addf(b, "\nDuration trend, oldest first:\n\n```\n");
 	json_array_foreach(list, i, row) {
 		int64_t v = json_integer_value(json_object_get(row,
 		    "duration_us"));
 		int width = v > 0 ? (int)(v * TREND_WIDTH / longest) : 0;
 
-		md_addf(b, "#%-5lld %-*.*s%s %s\n",
+		irc_buf_addf(b, "#%-5lld %-*.*s%s %s\n",
 		    json_integer_value(json_object_get(row, "case")),
 		    TREND_WIDTH, width, "########################################",
 		    "", md_us(json_object_get(row, "duration_us"), d, sizeof d));
 	}
-	md_addf(b, "```\n");
+	irc_buf_addf(b, "```\n");
 }
 
 char *
 irc_drill_report_md(const json_t *r)
 {
-	struct md_buf b = { NULL, 0, 0 };
+	struct irc_buf b = { NULL, 0, 0 };
 	const char *sc = json_string_value(json_object_get(r, "scenario"));
 	char *title = md_cell(json_string_value(json_object_get(r, "title")));
 	char dur[32], contain[32], react[32];
 
-	md_addf(&b, "# %sAfter-action report: #%lld %s\n\n",
+	irc_buf_addf(&b, "# %sAfter-action report: #%lld %s\n\n",
 	    strcmp(json_string_value(json_object_get(r, "kind")), "drill") == 0 ?
 	    "DRILL " : "", json_integer_value(json_object_get(r, "case")),
 	    title);
 	free(title);
-	md_addf(&b, "- Kind: %s\n- Playbook: %s\n- Scenario: %s\n- Speed: %lld"
+	irc_buf_addf(&b, "- Kind: %s\n- Playbook: %s\n- Scenario: %s\n- Speed: %lld"
 	    " drill seconds per wall second\n- Started: %s\n- Status: %s\n"
 	    "- Drill time: %s\n- Time to contain: %s\n- Mean reaction to an"
 	    " inject: %s\n",
@@ -333,7 +302,7 @@ one_line(const char *text)
 
 /* Writes an inject for a report or observable action of a past case. */
 static void
-scenario_inject(struct md_buf *b, const struct irc_action *a, int64_t opened)
+scenario_inject(struct irc_buf *b, const struct irc_action *a, int64_t opened)
 {
 	json_t *body = json_loads(a->body != NULL ? a->body : "{}", 0, NULL);
 	const char *type = json_string_value(json_object_get(body, "type"));
@@ -359,12 +328,12 @@ scenario_inject(struct md_buf *b, const struct irc_action *a, int64_t opened)
 		irc_scenario_offset_format(a->time_us > opened ?
 		    a->time_us - opened : 0, false, off, sizeof off);
 		line = one_line(text);
-		md_addf(b, "- %s: %s\n", off, line);
+		irc_buf_addf(b, "- %s: %s\n", off, line);
 		free(line);
 	}
 	if (obs != NULL) {
 		line = one_line(obs);
-		md_addf(b, "  - observable: %s\n", line);
+		irc_buf_addf(b, "  - observable: %s\n", line);
 		free(line);
 	}
 	free(text);
@@ -378,7 +347,7 @@ irc_drill_scenario_from_case(struct irc_db *db, int64_t case_id, char **out,
 {
 	struct irc_case *c = NULL;
 	struct irc_metrics m;
-	struct md_buf b = { NULL, 0, 0 };
+	struct irc_buf b = { NULL, 0, 0 };
 	char *title, *path;
 	size_t before;
 	enum irc_status st;
@@ -396,7 +365,7 @@ irc_drill_scenario_from_case(struct irc_db *db, int64_t case_id, char **out,
 	for (char *p = path; *p != '\0'; p++)
 		if (*p == '"' || *p == '\\')
 			*p = '_';
-	md_addf(&b, "---\ntitle: \"Rehearsal of case %" PRId64 ": %s\"\n"
+	irc_buf_addf(&b, "---\ntitle: \"Rehearsal of case %" PRId64 ": %s\"\n"
 	    "playbook: \"%s\"\ntargets:\n", case_id, title, path);
 	free(title);
 	free(path);
@@ -404,18 +373,18 @@ irc_drill_scenario_from_case(struct irc_db *db, int64_t case_id, char **out,
 		char d[32];
 
 		if (m.phase[p] > 0)
-			md_addf(&b, "  %s: %s\n", irc_phase_key(p),
+			irc_buf_addf(&b, "  %s: %s\n", irc_phase_key(p),
 			    irc_scenario_offset_format(m.phase[p], true, d,
 			    sizeof d));
 	}
-	md_addf(&b, "---\n\n## Injects\n\nWritten from the log of case %" PRId64
+	irc_buf_addf(&b, "---\n\n## Injects\n\nWritten from the log of case %" PRId64
 	    ": its reports and observables, at the offsets they were recorded"
 	    " after the case opened.\n\n", case_id);
 	before = b.len;
 	for (size_t i = 0; i < c->nactions; i++)
 		scenario_inject(&b, &c->actions[i], c->sum.opened_at);
 	if (b.len == before)
-		md_addf(&b, "- T+0m: Case %" PRId64 " opens: the log holds no"
+		irc_buf_addf(&b, "- T+0m: Case %" PRId64 " opens: the log holds no"
 		    " report or observable to replay.\n", case_id);
 	irc_case_free(c);
 	*out = b.data;

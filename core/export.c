@@ -343,32 +343,6 @@ out:
 	return st;
 }
 
-char *
-irc_action_summary(const struct irc_action *a)
-{
-	json_t *body = json_loads(a->body, 0, NULL);
-	const char *text = NULL, *from = NULL, *to = NULL, *note = NULL;
-	char *out;
-
-	if (body != NULL) {
-		text = json_string_value(json_object_get(body, "text"));
-		if (text == NULL)
-			text = json_string_value(json_object_get(body, "title"));
-		from = json_string_value(json_object_get(body, "from"));
-		to = json_string_value(json_object_get(body, "to"));
-		note = json_string_value(json_object_get(body, "note"));
-	}
-	if (from != NULL && to != NULL)
-		out = irc_xasprintf("%s -> %s%s%s", from, to,
-		    note != NULL ? ": " : "", note != NULL ? note : "");
-	else if (text != NULL)
-		out = irc_xstrdup(text);
-	else
-		out = irc_xstrdup(a->body);
-	json_decref(body);
-	return out;
-}
-
 bool
 irc_csv_formula_like(const char *text)
 {

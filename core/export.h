@@ -120,10 +120,16 @@ enum irc_status irc_atomic_commit(struct irc_atomic_file *f,
 void irc_atomic_abort(struct irc_atomic_file *f);
 
 /*
- * Returns a one-line summary of an action (caller frees): the note text,
- * a step's old and new state with its note, or the body as stored.  The
- * text is not sanitised.
+ * Returns a one-line sentence on an action (caller frees), as summary.c's
+ * rule for its kind writes it: "step N: " for an action on a step, then
+ * "evidence 1 root -> Frank (Analysis), seal S-001", "incident lead
+ * assigned to alice", and so on.  A kind without a rule, or a body that is
+ * not a JSON object, gives the body as stored.  The text is not
+ * sanitised: callers pass it through irc_sanitize_str() before display.
  */
 char *irc_action_summary(const struct irc_action *action);
+
+/* Returns true when irc_action_summary() has a rule for kind. */
+bool irc_action_summary_known(const char *kind);
 
 #endif

@@ -185,10 +185,7 @@ md_timeline_action(struct exp_ctx *x, const struct irc_action *a,
 	}
 	fputs(" `", x->out);
 	md_inline(x, a->kind, false);
-	fputs("`", x->out);
-	if (a->step_seq > 0)
-		fprintf(x->out, " step %d", a->step_seq);
-	fputs(": ", x->out);
+	fputs("`: ", x->out);
 	md_inline(x, summary, false);
 	fputs("\n", x->out);
 
@@ -346,6 +343,7 @@ md_custody_row(struct exp_ctx *x, sqlite3_stmt *stmt)
 	char *summary;
 
 	memset(&a, 0, sizeof a);
+	a.kind = (char *)col_text(stmt, 2);
 	a.body = (char *)col_text(stmt, 3);
 	summary = irc_action_summary(&a);
 	fputs("- ", x->out);

@@ -22,4 +22,15 @@ char *irc_xstrndup(const char *s, size_t len);
 /* Formats into a new string that the caller frees. */
 char *irc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A string that grows as text is appended; data is NULL until then. */
+struct irc_buf {
+	char *data;		/* NUL-terminated, owned: the caller frees it */
+	size_t len;
+	size_t cap;
+};
+
+/* Appends formatted text to b, growing it as needed. */
+void irc_buf_addf(struct irc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

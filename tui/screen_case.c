@@ -30,6 +30,7 @@
 #include "case_view.h"
 #include "drill.h"
 #include "draft.h"
+#include "export.h"
 #include "input.h"
 #include "keys.h"
 #include "markdown.h"
@@ -689,77 +690,6 @@ static void case_draw_body(struct case_screen *cs, const struct case_layout *l)
 	}
 }
 
-/* Returns "key=value ..." for the scalar members of a JSON object. */
-static char *case_json_pairs(json_t *obj)
-{
-	const char *key;
-	json_t *value;
-	char *out = irc_xstrdup(""), *next, *scalar;
-
-	json_object_foreach(obj, key, value) {
-		if (json_is_string(value))
-			scalar = irc_xstrdup(json_string_value(value));
-		else if (json_is_integer(value))
-			scalar = irc_xasprintf("%lld",
-			    (long long)json_integer_value(value));
-		else if (json_is_boolean(value))
-			scalar = irc_xstrdup(json_is_true(value) ? "true" : "false");
-		else
-			continue;
-		next = irc_xasprintf("%s%s%s=%s", out, *out ? " " : "", key, scalar);
-		free(out);
-		free(scalar);
-		out = next;
-	}
-	return out;
-}
-
-/* Returns a stored state key in words ("not applicable"), or the key. */
-static const char *case_state_words(const char *key)
-{
-	enum irc_step_state state;
-
-	return irc_step_state_parse(key, &state) ?
-	    irc_step_state_label(state) : key;
-}
-
-/*
- * Summarises an action body in one line: a state change as "from -> to",
- * a note or title by its text, anything else as key=value pairs.
- */
-static char *case_action_summary(const struct irc_action *a)
-{
-	json_t *body = json_loads(a->body ? a->body : "{}", 0, NULL);
-	const char *from, *to, *text, *note;
-	char *summary, *rest;
-
-	if (!json_is_object(body)) {
-		json_decref(body);
-		return irc_xstrdup(a->body ? a->body : "");
-	}
-	from = json_string_value(json_object_get(body, "from"));
-	to = json_string_value(json_object_get(body, "to"));
-	text = json_string_value(json_object_get(body, "text"));
-	note = json_string_value(json_object_get(body, "note"));
-	if (from != NULL && to != NULL)
-		summary = irc_xasprintf("%s -> %s%s%s", case_state_words(from),
-		    case_state_words(to), note ? ": " : "", note ? note : "");
-	else if (text != NULL)
-		summary = irc_xstrdup(text);
-	else if (json_string_value(json_object_get(body, "title")) != NULL)
-		summary = irc_xstrdup(json_string_value(json_object_get(body,
-		    "title")));
-	else
-		summary = case_json_pairs(body);
-	json_decref(body);
-	if (a->step_seq > 0) {
-		rest = summary;
-		summary = irc_xasprintf("step %d: %s", a->step_seq, rest);
-		free(rest);
-	}
-	return summary;
-}
-
 /* Keeps the selected action in the timeline's rows. */
 static void case_timeline_scroll(struct case_screen *cs, int rows)
 {
@@ -797,7 +727,7 @@ static char *case_timeline_line(const struct irc_action *a)
 		memmove(when, when + 5, 11);
 		when[11] = '\0';
 	}
-	summary = case_action_summary(a);
+	summary = irc_action_summary(a);
 	line = irc_xasprintf("%s %s%s%s %s%s%s", when, a->actor,
 	    remote ? "@" : "", remote ? a->origin : "",
 	    narrow ? "" : a->kind, narrow ? "" : " ", summary);
