@@ -1094,7 +1094,6 @@ row_request(struct sync_pass *p, struct lane *l, struct row *r)
 		req = irc_hive_req_new("POST", json_pack("{s:s, s:I}", "message",
 		    text, "startDate", (json_int_t)(r->time_us / 1000)),
 		    "/api/v1/task/%s/log", l->task);
-		req->id_only = true;
 		free(text);
 		break;
 	case OP_END:

@@ -382,123 +382,11 @@ describe_failure(struct irc_hive_req *req)
 	    line[0] != '\0' ? ": " : "", line);
 }
 
-/* Returns the end of the JSON string that starts at s, or NULL. */
-static const char *
-scan_string(const char *s)
-{
-	for (s++; *s != '"'; s++) {
-		if (*s == '\0')
-			return NULL;
-		if (*s == '\\' && *++s == '\0')
-			return NULL;
-	}
-	return s + 1;
-}
-
-static const char *
-scan_space(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return s;
-}
-
-/*
- * Returns the end of the JSON value that starts at s, or NULL.  It finds
- * where a value ends and checks only its first character: brackets are
- * counted and what lies between them is skipped.
- */
-static const char *
-scan_value(const char *s)
-{
-	int depth = 0;
-
-	if (strchr("\"{[-0123456789tfn", *s) == NULL || *s == '\0')
-		return NULL;
-	for (;;) {
-		switch (*s) {
-		case '\0':
-			return NULL;
-		case '"':
-			if ((s = scan_string(s)) == NULL || depth == 0)
-				return s;
-			continue;
-		case '{':
-		case '[':
-			depth++;
-			break;
-		case '}':
-		case ']':
-			if (depth == 0)
-				return s;
-			if (--depth == 0)
-				return s + 1;
-			break;
-		case ',':
-			if (depth == 0)
-				return s;
-			break;
-		}
-		s++;
-	}
-}
-
-/*
- * Copies the "_id" string of the JSON object in text into id.  Returns
- * false when text is not one object with such a key, or when the id is
- * empty, has escapes or does not fit.  The caller then parses the text.
- * NOTE: text that is broken inside another member's value, which
- * jansson would reject, still gives its id here.
- */
-static bool
-scan_id(const char *text, size_t len, char *id, size_t size)
-{
-	const char *s = scan_space(text), *key, *end;
-	size_t n;
-	bool found = false;
-
-	if (*s != '{')
-		return false;
-	s = scan_space(s + 1);
-	for (;;) {
-		if (*s != '"' || (end = scan_string(s)) == NULL)
-			return false;
-		key = s + 1;
-		s = scan_space(end);
-		if (*s != ':')
-			return false;
-		s = scan_space(s + 1);
-		if (end - key == 4 && memcmp(key, "_id\"", 4) == 0) {
-			/* As jansson does, a repeated key keeps its last value. */
-			if (*s != '"')
-				return false;
-			if ((end = scan_string(s)) == NULL)
-				return false;
-			n = (size_t)(end - s) - 2;
-			if (n == 0 || n >= size || memchr(s + 1, '\\', n) != NULL)
-				return false;
-			memcpy(id, s + 1, n);
-			id[n] = '\0';
-			found = true;
-			s = end;
-		} else if ((s = scan_value(s)) == NULL)
-			return false;
-		s = scan_space(s);
-		if (*s == '}')
-			break;
-		if (*s != ',')
-			return false;
-		s = scan_space(s + 1);
-	}
-	return found && scan_space(s + 1) == text + len;
-}
-
 static void
 req_finish(struct irc_hive *hive, struct irc_hive_req *req, CURLcode rc)
 {
 	struct req_priv *p = req->priv;
 	json_error_t jerr;
-	char id[128];
 
 	req->done = true;
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &req->status);
@@ -519,16 +407,7 @@ req_finish(struct irc_hive *hive, struct irc_hive_req *req, CURLcode rc)
 			    req->method, req->path, p->curl_error[0] ?
 			    p->curl_error : curl_easy_strerror(rc));
 	} else {
-		/*
-		 * A created log comes back whole, its text included, and a
-		 * full parse of it took about a seventh of the client's CPU
-		 * time in a push of 2,000 logs (callgrind).
-		 */
-		if (req->id_only && req->text_len > 0 && req->status >= 200 &&
-		    req->status < 300 && scan_id(req->text, req->text_len, id,
-		    sizeof id))
-			req->reply = json_pack("{s:s}", "_id", id);
-		else if (req->text_len > 0)
+		if (req->text_len > 0)
 			req->reply = json_loadb(req->text, req->text_len,
 			    JSON_DECODE_ANY, &jerr);
 		describe_failure(req);

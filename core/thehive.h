@@ -105,7 +105,6 @@ struct irc_hive_req {
 	json_t *body;		/* owned; NULL for none */
 	void *user;		/* the caller's pointer */
 	bool once;		/* creates an object: never resent by libcurl */
-	bool id_only;		/* a 2xx reply is read for its "_id" only */
 
 	/* Set when the request finished. */
 	bool done;
