@@ -91,6 +91,13 @@ cli_fail(const struct irc_error *err)
 	return CLI_EXIT_FAIL;
 }
 
+int
+cli_fail_value(const struct irc_error *err)
+{
+	cli_fail(err);
+	return err->status == IRC_ERR_INVALID ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+}
+
 /* Formats into a new string and prints it sanitised, with prefix, as one line. */
 static void
 print_line(const char *prefix, const char *fmt, va_list ap)

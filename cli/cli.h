@@ -82,6 +82,13 @@ bool cli_db_open(struct cli_ctx *ctx, enum cli_db_mode mode,
 /* Prints "ircase: MESSAGE" for a failed operation and returns CLI_EXIT_FAIL. */
 int cli_fail(const struct irc_error *err);
 
+/*
+ * Prints err as cli_fail() does.  Returns CLI_EXIT_USAGE when core
+ * rejected a value (IRC_ERR_INVALID), for commands whose values all come
+ * from the command line, else CLI_EXIT_FAIL.
+ */
+int cli_fail_value(const struct irc_error *err);
+
 /* Prints a formatted failure message and returns CLI_EXIT_FAIL. */
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -92,7 +92,7 @@ cmd_notify(struct cli_ctx *ctx, int argc, char **argv)
 	irc_error_clear(&err);
 	if (irc_clock_notify(db, case_id, argv[optind + 1], to, ref, at, &actor,
 	    &err) != IRC_OK)
-		status = cli_fail(&err);
+		status = cli_fail_value(&err);
 	else
 		status = CLI_EXIT_OK;
 	irc_db_close(db);

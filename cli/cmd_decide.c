@@ -89,7 +89,7 @@ cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 	irc_actor_current(&actor);
 	irc_error_clear(&err);
 	if (irc_case_decide(db, case_id, &in, cfg, &actor, &err) != IRC_OK)
-		cli_fail(&err);
+		status = cli_fail_value(&err);
 	else
 		status = CLI_EXIT_OK;
 out:

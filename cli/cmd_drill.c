@@ -25,8 +25,8 @@
 
 static const char drill_options[] =
     "Subcommands:\n"
-    "  start --playbook FILE [--scenario FILE] [--title TEXT] [--speed N]\n"
-    "        [--severity LEVEL]\n"
+    "  start --playbook FILE | --scenario FILE [--playbook FILE]\n"
+    "        [--title TEXT] [--speed N] [--severity LEVEL]\n"
     "                   open a drill case and print its number\n"
     "  tick CASE        deliver the injects that are due, one line each\n"
     "  report CASE [--format md|json] [-o FILE]\n"
@@ -107,8 +107,9 @@ start_load(struct cli_ctx *ctx, const struct start_args *a,
 		free(copy);
 		path = irc_scenario_playbook_path(*sc, dir);
 		if (path == NULL) {
-			status = cli_usage_error(ctx, "the scenario %s names no "
-			    "playbook that exists; give one with --playbook FILE",
+			/* A playbook that cannot be loaded exits 1, as below. */
+			status = cli_failf("the scenario %s names no playbook "
+			    "that exists; give one with --playbook FILE",
 			    a->scenario);
 			goto out;
 		}

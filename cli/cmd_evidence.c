@@ -116,7 +116,7 @@ evidence_transfer(struct cli_ctx *ctx, struct irc_db *db, int64_t case_id,
 	irc_actor_current(&actor);
 	if (irc_evidence_transfer(db, case_id, number, &t, &actor, &err) !=
 	    IRC_OK)
-		return cli_fail(&err);
+		return cli_fail_value(&err);
 	return CLI_EXIT_OK;
 }
 

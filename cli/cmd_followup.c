@@ -71,7 +71,7 @@ cmd_followup(struct cli_ctx *ctx, int argc, char **argv)
 
 		if (irc_followup_add(db, id, owner, due, argv[optind + 2], &actor,
 		    &new_id, &err) != IRC_OK) {
-			status = cli_fail(&err);
+			status = cli_fail_value(&err);
 			goto out;
 		}
 		printf("%" PRId64 "\n", new_id);

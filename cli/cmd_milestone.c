@@ -50,7 +50,7 @@ cmd_milestone(struct cli_ctx *ctx, int argc, char **argv)
 	irc_error_clear(&err);
 	if (irc_case_milestone(db, case_id, argv[optind + 1], at, note, &actor,
 	    &err) != IRC_OK)
-		status = cli_fail(&err);
+		status = cli_fail_value(&err);
 	else
 		status = CLI_EXIT_OK;
 	irc_db_close(db);

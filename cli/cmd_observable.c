@@ -74,7 +74,7 @@ observable_add(struct cli_ctx *ctx, struct irc_db *db, int64_t case_id,
 	irc_error_clear(&err);
 	if (irc_observable_add(db, case_id, &obs, &actor, &number, &err) !=
 	    IRC_OK)
-		return cli_fail(&err);
+		return cli_fail_value(&err);
 	printf("%" PRId64 "\n", number);
 	return CLI_EXIT_OK;
 }

@@ -58,7 +58,7 @@ cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 	irc_error_clear(&err);
 	if (irc_case_report_add(db, case_id, by, channel, at, argv[optind + 1],
 	    &actor, &number, &err) != IRC_OK) {
-		status = cli_fail(&err);
+		status = cli_fail_value(&err);
 		goto out;
 	}
 	printf("%" PRId64 "\n", number);

@@ -24,6 +24,7 @@
 #include "lifecycle_internal.h"
 #include "mem.h"
 #include "record.h"
+#include "record_time.h"
 #include "timeutil.h"
 
 #define US_PER_HOUR ((int64_t)3600 * 1000000)
@@ -253,6 +254,9 @@ irc_clock_notify(struct irc_db *db, int64_t case_id, const char *name,
 	    IRC_LIFECYCLE_NAME_MAX, err)) != IRC_OK)
 		return st;
 	irc_lc_when_resolve(&when);
+	if ((st = irc_record_time_past("the notification time", when.us,
+	    irc_now_us(), err)) != IRC_OK)
+		return st;
 	if ((st = irc_lc_begin(db, case_id, err)) != IRC_OK)
 		return st;
 	if ((st = irc_record_prepare(db, "SELECT deadline, notified_at FROM"
@@ -268,7 +272,7 @@ irc_clock_notify(struct irc_db *db, int64_t case_id, const char *name,
 	else if (rc != SQLITE_ROW)
 		st = irc_db_fail(db, err, "cannot read the clock");
 	else if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)
-		st = irc_fail(err, IRC_ERR_INVALID, "clock %s of case %" PRId64
+		st = irc_fail(err, IRC_ERR_CONFLICT, "clock %s of case %" PRId64
 		    " was already stopped by a notification", name, case_id);
 	else
 		deadline = sqlite3_column_int64(stmt, 0);

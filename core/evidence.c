@@ -16,10 +16,8 @@
 #include "evidence.h"
 #include "mem.h"
 #include "record.h"
+#include "record_time.h"
 #include "timeutil.h"
-
-/* A transfer time this far ahead of the clock is taken as a typing error. */
-#define EVIDENCE_FUTURE_SLACK_US (5 * 60 * INT64_C(1000000))
 
 static void
 hex_encode(const unsigned char *md, unsigned int len, char hex[IRC_HASH_HEX])
@@ -249,10 +247,7 @@ transfer_check(const struct irc_transfer *t, int64_t now,
 	if (strcmp(t->from, t->to) == 0)
 		return irc_fail(err, IRC_ERR_INVALID, "--from and --to are both "
 		    "'%s'; a transfer needs two people", t->from);
-	if (t->at > now + EVIDENCE_FUTURE_SLACK_US)
-		return irc_fail(err, IRC_ERR_INVALID, "the transfer time is in "
-		    "the future; give the time it happened");
-	return IRC_OK;
+	return irc_record_time_past("the transfer time", t->at, now, err);
 }
 
 enum irc_status
@@ -274,7 +269,7 @@ irc_evidence_transfer(struct irc_db *db, int64_t case_id, int64_t number,
 	    (st = evidence_holder(db, case_id, number, &holder, err)) != IRC_OK)
 		goto out;
 	if (strcmp(holder, t->from) != 0) {
-		st = irc_fail(err, IRC_ERR_INVALID, "evidence %" PRId64 " is "
+		st = irc_fail(err, IRC_ERR_CONFLICT, "evidence %" PRId64 " is "
 		    "held by '%s', not '%s'; pass --from '%s'", number, holder,
 		    t->from, holder);
 		goto out;

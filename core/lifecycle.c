@@ -16,6 +16,7 @@
 #include "lifecycle_internal.h"
 #include "mem.h"
 #include "record.h"
+#include "record_time.h"
 #include "timeutil.h"
 
 const char *const irc_roles[] = {
@@ -259,6 +260,10 @@ irc_case_report_add(struct irc_db *db, int64_t case_id, const char *reporter,
 	    err)) != IRC_OK)
 		return st;
 	irc_lc_when_resolve(&received);
+	/* A report may come before the case is opened, never from the future. */
+	if ((st = irc_record_time_past("the report time", received.us,
+	    irc_now_us(), err)) != IRC_OK)
+		return st;
 	if ((st = irc_lc_begin(db, case_id, err)) != IRC_OK)
 		return st;
 	if ((st = irc_record_next_number(db, "report", case_id, &n, err)) !=
@@ -450,6 +455,10 @@ irc_case_decide(struct irc_db *db, int64_t case_id,
 
 	if ((st = decision_check(in, err)) != IRC_OK)
 		return st;
+	/* Awareness often comes before the case is opened, never later than now. */
+	if (aware.us != 0 && (st = irc_record_time_past("the awareness time",
+	    aware.us, irc_now_us(), err)) != IRC_OK)
+		return st;
 	if ((st = irc_lc_begin(db, case_id, err)) != IRC_OK)
 		return st;
 	if ((st = case_aware(db, case_id, &old, err)) != IRC_OK)
@@ -515,8 +524,16 @@ irc_case_milestone(struct irc_db *db, int64_t case_id, const char *name,
 	    IRC_LIFECYCLE_TEXT_MAX, err)) != IRC_OK)
 		return st;
 	irc_lc_when_resolve(&when);
+	if ((st = irc_record_time_past("the milestone time", when.us,
+	    irc_now_us(), err)) != IRC_OK)
+		return st;
 	if ((st = irc_lc_begin(db, case_id, err)) != IRC_OK)
 		return st;
+	if ((st = irc_record_time_after_open(db, case_id, "the milestone time",
+	    when.us, err)) != IRC_OK ||
+	    (st = irc_record_time_milestone(db, case_id, name, when.us, err)) !=
+	    IRC_OK)
+		goto out;
 	if ((st = irc_record_prepare(db, "INSERT INTO milestone (case_id, name,"
 	    " at, at_offset, note, recorded_by, recorded_at)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &stmt,
@@ -533,7 +550,7 @@ irc_case_milestone(struct irc_db *db, int64_t case_id, const char *name,
 	    IRC_OK)
 		goto out;
 	if (sqlite3_changes(irc_db_handle(db)) == 0) {
-		st = irc_fail(err, IRC_ERR_INVALID, "case %" PRId64 " already "
+		st = irc_fail(err, IRC_ERR_CONFLICT, "case %" PRId64 " already "
 		    "has the %s milestone; run 'ircase show %" PRId64 "' to see "
 		    "it", case_id, name, case_id);
 		goto out;

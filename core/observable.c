@@ -287,7 +287,7 @@ obs_tags(const struct irc_observable_new *obs, json_t **out,
 	return IRC_OK;
 }
 
-/* Returns IRC_ERR_INVALID when the case already has this type and value. */
+/* Returns IRC_ERR_CONFLICT when the case already has this type and value. */
 static enum irc_status
 obs_unique(struct irc_db *db, int64_t case_id, const char *type,
     const char *value, struct irc_error *err)
@@ -305,7 +305,7 @@ obs_unique(struct irc_db *db, int64_t case_id, const char *type,
 	sqlite3_bind_text(stmt, 3, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		st = irc_fail(err, IRC_ERR_INVALID, "case %" PRId64 " already has "
+		st = irc_fail(err, IRC_ERR_CONFLICT, "case %" PRId64 " already has "
 		    "%s '%s' as observable %lld", case_id, type, value,
 		    (long long)sqlite3_column_int64(stmt, 0));
 	else if (rc != SQLITE_DONE)

@@ -18,6 +18,7 @@ static const char *const status_text[] = {
 	[IRC_ERR_CHAIN] = "action chain broken",
 	[IRC_ERR_BUSY] = "database locked",
 	[IRC_ERR_SCHEMA] = "database schema too new",
+	[IRC_ERR_CONFLICT] = "conflicts with the case's state",
 };
 
 const char *

@@ -20,6 +20,8 @@ enum irc_status {
 	IRC_ERR_CHAIN,		/* an action does not match its hash chain */
 	IRC_ERR_BUSY,		/* the database stayed locked past the timeout */
 	IRC_ERR_SCHEMA,		/* the database is newer than this program */
+	IRC_ERR_CONFLICT,	/* valid, but the case's state rules it out
+				   (a milestone recorded twice) */
 };
 
 /* Length of a message, including its terminating NUL. */

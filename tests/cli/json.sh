@@ -154,15 +154,15 @@ check "export contacts" "dpo Dana" \
 check "export verdict" "incident" \
     "$(keys 'print(d["lifecycle"]["verdict"])' <"$T/export2.json")"
 
-# A config.yaml that cannot be read empties the export's contacts and
-# prints the reason on stderr; the export itself still succeeds.
+# A config.yaml that cannot be read stops the export, as it stops every
+# command that reads it, with FILE:LINE on stderr and nothing written.
 printf 'contacts: [\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
 "$IRCASE" export 1 >"$T/export3.json" 2>"$T/export3.err"
-check "export with bad config exits 0" 0 "$?"
-check "export with bad config contacts" "[]" \
-    "$(keys 'print(json.dumps(d["contacts"]))' <"$T/export3.json")"
-check_match "export with bad config warns" "contacts not exported" \
+check "export with bad config exits 1" 1 "$?"
+check "export with bad config writes nothing" "" "$(cat "$T/export3.json")"
+check_match "export with bad config names the line" "config.yaml:2: " \
     "$(cat "$T/export3.err")"
+rm -f "$XDG_CONFIG_HOME/ircase/config.yaml"
 
 # The after-action report of a drill, keys as listed in ircase(1).
 drill=$("$IRCASE" drill start --playbook "$pb" --title "Drill keys")

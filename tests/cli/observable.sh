@@ -34,19 +34,19 @@ check "tlp defaults to amber" "amber" \
 
 sum=$(db_sum)
 "$IRCASE" observable add 1 ip 192.0.2.300 2>"$T/err"
-check "invalid ip fails" 1 $?
+check "invalid ip fails" 2 $?
 check_match "the message names the value" "invalid ip '192.0.2.300'" "$(cat "$T/err")"
 "$IRCASE" observable add 1 hash abc 2>"$T/err"
-check "short hash fails" 1 $?
+check "short hash fails" 2 $?
 "$IRCASE" observable add 1 domain localhost 2>/dev/null
-check "one-label domain fails" 1 $?
+check "one-label domain fails" 2 $?
 "$IRCASE" observable add 1 url "example.org/x" 2>/dev/null
-check "url without a scheme fails" 1 $?
+check "url without a scheme fails" 2 $?
 "$IRCASE" observable add 1 domain login.example-bank.com 2>"$T/err"
 check "a repeated value fails" 1 $?
 check_match "the message names the first number" "as observable 1" "$(cat "$T/err")"
 "$IRCASE" observable add 1 ip 192.0.2.1 --tlp purple 2>"$T/err"
-check "invalid TLP fails" 1 $?
+check "invalid TLP fails" 2 $?
 "$IRCASE" observable add 1 ipv4 192.0.2.1 2>"$T/err"
 check "unknown type is a usage error" 2 $?
 check_match "the message lists the types" "use ip, domain, url" "$(cat "$T/err")"

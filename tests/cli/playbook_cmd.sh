@@ -128,9 +128,9 @@ printf 'playbooks:\n  max_size: 1MiB\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
 check "new under a raised playbooks.max_size" 0 "$?"
 printf 'playbooks:\n  max_size: 4MB\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
 "$IRCASE" playbook show "$big" >/dev/null 2>"$T/out"
-check "an invalid playbooks.max_size keeps the default" 0 "$?"
-check_match "an invalid playbooks.max_size is a warning naming the line" \
-    "warning: .*config.yaml:2: invalid playbooks.max_size '4MB'" "$(cat "$T/out")"
+check "an invalid playbooks.max_size stops the command" 1 "$?"
+check_match "an invalid playbooks.max_size is an error naming the line" \
+    "^ircase: .*config.yaml:2: invalid playbooks.max_size '4MB'" "$(cat "$T/out")"
 rm -f "$XDG_CONFIG_HOME/ircase/config.yaml"
 
 echo "1..$_tap_n"

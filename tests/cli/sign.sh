@@ -152,7 +152,7 @@ check_match "sign with a missing key file names it" "IRCASE_SIGN_KEY $T/nonexist
 # Syslog facility from config.yaml; the environment still wins.
 printf 'syslog:\n  facility: local9\n' >"$T/config/ircase/config.yaml"
 "$IRCASE" verify 2 >/dev/null 2>"$T/err"
-check "config bad facility keeps verify working" 0 "$?"
+check "config bad facility stops verify" 1 "$?"
 check_match "config bad facility named with its line" "config.yaml:2: invalid syslog facility 'local9'" "$(cat "$T/err")"
 printf 'syslog:\n  facility: off\n' >"$T/config/ircase/config.yaml"
 export IRCASE_TEST_SYSLOG="$T/syslog.txt"
