@@ -55,10 +55,16 @@ static void action_field(struct action_screen *as, const char *label,
 	char *clean = irc_sanitize_str(value, IRC_SAN_KEEP_NEWLINE);
 	char **wrapped;
 	size_t n;
+	/* A label as wide as the column or wider keeps a blank before the value. */
+	int width = tui_text_width(label) + 1;
 
-	n = tui_text_wrap(clean, cols - ACTION_LABEL_W, &wrapped);
+	if (width < ACTION_LABEL_W)
+		width = ACTION_LABEL_W;
+	if (width > cols / 2)
+		width = cols / 2;
+	n = tui_text_wrap(clean, cols - width > 1 ? cols - width : 1, &wrapped);
 	for (size_t i = 0; i < n; i++)
-		action_add(as, irc_xasprintf("%-*s%s", ACTION_LABEL_W,
+		action_add(as, irc_xasprintf("%-*s%s", width,
 		    i == 0 ? label : "", wrapped[i]), TUI_ROLE_NORMAL);
 	tui_lines_free(wrapped, n);
 	free(clean);

@@ -133,4 +133,23 @@ check_match "long title cut with an ellipsis" \
 keys q q
 check_clean_exit "quits cleanly after the long title"
 
+# A body key wider than the label column keeps a blank before its value.
+"$IRCASE" asset add 5 --name "Mail gateway" --classification Confidential \
+    >/dev/null
+tui_start 80 24
+check_wait "list for the asset case" "Long titles"
+keys Enter
+check_wait "asset case opens" "#5 Long titles"
+keys Tab Tab Enter
+check_wait "asset action opens" "Action 2 of case #5"
+shot=$(screen)
+check_match "long key keeps a blank" "^ classification: Confidential$" "$shot"
+check_match "short key aligned" "^ name: +Mail gateway$" "$shot"
+keys Escape
+check_wait "back in the asset case" "Timeline, 2 actions"
+keys q q
+check_wait "list after the asset case" "5 cases"
+keys q
+check_clean_exit "quits cleanly after the asset action"
+
 echo "1..$_tap_n"
