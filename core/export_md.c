@@ -1,7 +1,8 @@
 /*
  * export_md.c: the case report in Markdown, for a person to read.
  *
- * Sections, in order: summary, decision and rationale, roles, timeline,
+ * Sections, in order: summary, reports, decision and rationale (with the
+ * awareness time, TLP and PAP), milestones, roles, timeline,
  * steps with their outcomes, deviations from the playbook, notification
  * clocks, lessons and corrective actions, evidence manifest, observables,
  * affected assets, and the chain head with how to verify it.  Records that a database of an older
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "export_internal.h"
+#include "lifecycle.h"
 #include "mem.h"
 #include "sanitize.h"
 #include "timeutil.h"
@@ -143,6 +145,70 @@ md_decision_row(struct exp_ctx *x, sqlite3_stmt *stmt)
 	md_inline(x, col_text(stmt, 3), false);
 	fputs(". Reason: ", x->out);
 	md_inline(x, col_text(stmt, 1), false);
+	fputs("\n", x->out);
+}
+
+/* Writes a time recorded with its own UTC offset, or "-" for NULL. */
+static void
+md_time_offset(struct exp_ctx *x, sqlite3_stmt *stmt, int col, int offset_col)
+{
+	char buf[48];
+
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL) {
+		fputs("-", x->out);
+		return;
+	}
+	fputs(irc_time_with_offset(sqlite3_column_int64(stmt, col),
+	    sqlite3_column_int(stmt, offset_col), buf, sizeof buf), x->out);
+}
+
+/* The case's awareness time and its TLP and PAP, above the decisions. */
+static void
+md_awareness_row(struct exp_ctx *x, sqlite3_stmt *stmt)
+{
+	fputs("- Awareness time: ", x->out);
+	md_time_offset(x, stmt, 0, 1);
+	fputs("\n- TLP: ", x->out);
+	md_inline(x, col_text(stmt, 2), false);
+	fputs("\n- PAP: ", x->out);
+	md_inline(x, col_text(stmt, 3), false);
+	fputs("\n", x->out);
+}
+
+static void
+md_report_row(struct exp_ctx *x, sqlite3_stmt *stmt)
+{
+	fprintf(x->out, "- Report %" PRId64 ", received ",
+	    (int64_t)sqlite3_column_int64(stmt, 0));
+	md_time_offset(x, stmt, 3, 4);
+	fputs(" from ", x->out);
+	md_inline(x, col_text(stmt, 1), false);
+	fputs(" by ", x->out);
+	md_inline(x, col_text(stmt, 2), false);
+	fputs(", recorded by ", x->out);
+	md_inline(x, col_text(stmt, 6), false);
+	fputs(": ", x->out);
+	md_inline(x, col_text(stmt, 5), false);
+	fputs("\n", x->out);
+}
+
+static void
+md_milestone_row(struct exp_ctx *x, sqlite3_stmt *stmt)
+{
+	fputs("- ", x->out);
+	md_inline(x, col_text(stmt, 0), false);
+	if (sqlite3_column_type(stmt, 1) == SQLITE_NULL) {
+		fputs(": not reached\n", x->out);
+		return;
+	}
+	fputs(": ", x->out);
+	md_time_offset(x, stmt, 1, 2);
+	fputs(", recorded by ", x->out);
+	md_inline(x, col_text(stmt, 4), false);
+	if (col_text(stmt, 3)[0] != '\0') {
+		fputs(": ", x->out);
+		md_inline(x, col_text(stmt, 3), false);
+	}
 	fputs("\n", x->out);
 }
 
@@ -449,10 +515,29 @@ exp_write_md(struct exp_ctx *x, struct irc_error *err)
 
 	md_walk_reset((size_t)x->kase->sum.steps_total + x->kase->nsteps);
 	md_summary(x);
+	fputs("\n## Reports (ISO/IEC 27001:2013 A.16.1.2, 27001:2022 6.8)\n\n",
+	    x->out);
+	if ((st = md_rows(x, "SELECT number, reporter, channel, received_at,"
+	    " received_offset, text, added_by FROM report WHERE case_id = ?"
+	    " ORDER BY number", "No reports recorded.", md_report_row, err)) !=
+	    IRC_OK)
+		goto out;
 	fputs("\n## Decision and rationale\n\n", x->out);
+	if ((st = md_rows(x, "SELECT aware_at, aware_offset, tlp, pap"
+	    " FROM \"case\" WHERE id = ?", "", md_awareness_row, err)) !=
+	    IRC_OK)
+		goto out;
 	if ((st = md_rows(x, "SELECT verdict, reason, category, decided_by,"
 	    " decided_at FROM decision WHERE case_id = ? ORDER BY decided_at, id",
 	    "No decision recorded.", md_decision_row, err)) != IRC_OK)
+		goto out;
+	fputs("\n## Milestones\n\n", x->out);
+	if ((st = md_rows(x, "SELECT n.name, m.at, m.at_offset, m.note,"
+	    " m.recorded_by FROM (SELECT 'contained' AS name, 1 AS ord UNION"
+	    " ALL SELECT 'eradicated', 2 UNION ALL SELECT 'recovered', 3) n"
+	    " LEFT JOIN milestone m ON m.case_id = ?1 AND m.name = n.name"
+	    " ORDER BY n.ord", "No milestones recorded.", md_milestone_row,
+	    err)) != IRC_OK)
 		goto out;
 	fputs("\n## Roles\n\n", x->out);
 	if ((st = md_rows(x, "SELECT role, person, since FROM case_role"

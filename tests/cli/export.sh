@@ -152,18 +152,37 @@ check "timesketch events match actions" True "$out"
 # md: every section is there, empty ones say so.
 "$IRCASE" export 1 --format md -o "$T/case.md"
 check "md exit status" 0 "$?"
-for section in "Summary" "Decision and rationale" "Roles" "Timeline" \
+for section in "Summary" "Reports (ISO/IEC 27001:2013 A.16.1.2, 27001:2022 6.8)" \
+    "Decision and rationale" "Milestones" "Roles" "Timeline" \
     "Steps and outcomes" "Deviations from the playbook" "Notification clocks" \
     "Lessons learned" "Corrective actions" "Evidence manifest" \
     "Observables" "Affected assets" "Chain head and how to verify it"; do
-	check_match "md has $section" "^## $section\$" "$(cat "$T/case.md")"
+	check_match "md has $section" "^## $(printf '%s' "$section" |
+	    sed 's/[().]/\\&/g')\$" "$(cat "$T/case.md")"
 done
+check_match "md says no reports" "^No reports recorded\.$" "$(cat "$T/case.md")"
+check_match "md milestone not reached" "^- eradicated: not reached$" \
+    "$(cat "$T/case.md")"
 check_match "md names skip reason" "Step 2 .* skipped\. Reason: out of scope, said the IC" "$(cat "$T/case.md")"
 check_match "md says no observables" "no observables recorded" "$(cat "$T/case.md")"
 check_match "md gives chain head" "Chain head: \`$(sqlite3 "$IRCASE_DB" 'SELECT head_hash FROM "case" WHERE id = 1')\`" "$(cat "$T/case.md")"
 "$IRCASE" observable add 1 domain Evil.Example --tag phish --tag c2 --ioc >/dev/null
 "$IRCASE" asset add 1 --name "mail|gw" --owner "IT ops" >/dev/null
+"$IRCASE" report 1 --by "bob" --channel email --at 2026-03-01T09:00:00+01:00 \
+    "phish seen" >/dev/null
+"$IRCASE" decide 1 incident --reason "creds typed" --tlp red --pap green \
+    --aware-at 2026-03-01T09:30:00+01:00 >/dev/null 2>&1
+"$IRCASE" milestone 1 contained --note "host isolated" >/dev/null
 "$IRCASE" export 1 --format md -o "$T/records.md"
+md=$(cat "$T/records.md")
+check_match "md report row" \
+    '^- Report 1, received 2026-03-01T09:00:00\+01:00 from bob by email, recorded by [^:]+: phish seen$' "$md"
+check_match "md awareness time" '^- Awareness time: 2026-03-01T09:30:00\+01:00$' "$md"
+check_match "md TLP" '^- TLP: red$' "$md"
+check_match "md PAP" '^- PAP: green$' "$md"
+check_match "md contained milestone" \
+    '^- contained: [0-9T:-]+[+-][0-9]{2}:[0-9]{2}, recorded by [^:]+: host isolated$' "$md"
+check_match "md recovered not reached" '^- recovered: not reached$' "$md"
 check_match "md lists observable" '^\| 1 \| domain \| `evil\.example` \| amber \| yes \| phish, c2 \|$' "$(cat "$T/records.md")"
 check_match "md lists asset" '^\| 1 \| mail\\\|gw \| typed in \| IT ops \|  \|$' "$(cat "$T/records.md")"
 
