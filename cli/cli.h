@@ -207,6 +207,22 @@ struct irc_register_query;
 bool cli_parse_period(const struct cli_ctx *ctx, const char *from,
     const char *to, struct irc_register_query *q);
 
+/*
+ * Parses one bound of a period given to option what ("--from"): a date
+ * YYYY-MM-DD (its local midnight, or with end_of_day the midnight that
+ * ends it) or a time.  Prints a usage error naming both forms and returns
+ * false when text is neither.
+ */
+bool cli_parse_bound(const struct cli_ctx *ctx, const char *what,
+    const char *text, bool end_of_day, int64_t *out);
+
+/*
+ * Prints a usage error and returns false when the period from_us to to_us
+ * (parsed from the texts from and to) holds no instant.
+ */
+bool cli_check_period(const struct cli_ctx *ctx, const char *from,
+    const char *to, int64_t from_us, int64_t to_us);
+
 /* Prints text to out through irc_sanitize_str() with the given flags. */
 void cli_print_clean(FILE *out, const char *text, int flags);
 

@@ -39,17 +39,40 @@ cli_parse_period(const struct cli_ctx *ctx, const char *from, const char *to,
 		    "--to DATE", from == NULL ? "--from" : "--to");
 		return false;
 	}
-	if (irc_register_date_parse(from, false, &q->from_us, &err) != IRC_OK ||
-	    irc_register_date_parse(to, true, &q->to_us, &err) != IRC_OK) {
-		cli_usage_error(ctx, "%s", err.msg);
-		return false;
-	}
-	if (q->to_us <= q->from_us) {
-		cli_usage_error(ctx, "--to %s is before --from %s; swap them", to,
-		    from);
-		return false;
-	}
-	return true;
+	return cli_parse_bound(ctx, "--from", from, false, &q->from_us) &&
+	    cli_parse_bound(ctx, "--to", to, true, &q->to_us) &&
+	    cli_check_period(ctx, from, to, q->from_us, q->to_us);
+}
+
+bool
+cli_parse_bound(const struct cli_ctx *ctx, const char *what,
+    const char *text, bool end_of_day, int64_t *out)
+{
+	struct irc_error err;
+
+	irc_error_clear(&err);
+	if (irc_register_date_parse(text, end_of_day, out, &err) == IRC_OK)
+		return true;
+	/* The message of core lists only the time forms, but a bound takes a date too. */
+	if (strncmp(err.msg, "invalid time", 12) == 0)
+		cli_usage_error(ctx, "invalid %s '%s'; give a date as YYYY-MM-DD "
+		    "such as 2026-12-01, or a time as RFC 3339 such as "
+		    "2026-12-01T14:05:00Z or local \"2026-12-01 15:05\"", what,
+		    text);
+	else
+		cli_usage_error(ctx, "%s: %s", what, err.msg);
+	return false;
+}
+
+bool
+cli_check_period(const struct cli_ctx *ctx, const char *from, const char *to,
+    int64_t from_us, int64_t to_us)
+{
+	if (to_us > from_us)
+		return true;
+	cli_usage_error(ctx, "the period from --from %s to --to %s is empty; "
+	    "give a --to after --from, or swap them", from, to);
+	return false;
 }
 
 /*

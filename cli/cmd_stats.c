@@ -22,33 +22,37 @@ static const char stats_options[] =
     "  --json           print the summary as JSON (keys under JSON OUTPUT\n"
     "                   in ircase(1))\n";
 
-/* Parses a date (local midnight, or the next one when end) or a time. */
-static bool
-stats_bound(const struct cli_ctx *ctx, const char *what, const char *text,
-    bool end, int64_t *out)
+/* Formats the duration member key of a summary, or "-" when it is null. */
+static const char *
+stats_duration(json_t *summary, const char *key, char *buf, size_t size)
 {
-	struct irc_when w;
-	char buf[32];
+	json_t *v = json_object_get(summary, key);
 
-	if (strlen(text) == 10) {
-		snprintf(buf, sizeof buf, "%s 00:00", text);
-		if (!cli_parse_when(ctx, what, buf, &w))
-			return false;
-		/* The next local midnight: 24 h later, then back to 00:00. */
-		if (end) {
-			time_t next = (time_t)(w.us / 1000000) + 36 * 3600;
-			struct tm tm;
+	if (!json_is_integer(v))
+		return "-";
+	return irc_duration(json_integer_value(v), buf, size);
+}
 
-			localtime_r(&next, &tm);
-			tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-			tm.tm_isdst = -1;
-			w.us = (int64_t)mktime(&tm) * 1000000;
-		}
-	} else if (!cli_parse_when(ctx, what, text, &w)) {
-		return false;
-	}
-	*out = w.us;
-	return true;
+/* Prints one row: label, count, mean, median and max of a summary. */
+static void
+stats_row(const char *prefix, const char *key, json_t *summary)
+{
+	char label[64], mean[24], median[24], max[24];
+	size_t len;
+
+	/* "time_to_assess_us" reads as "time to assess". */
+	snprintf(label, sizeof label, "%s%s", prefix, key);
+	len = strlen(label);
+	if (len > 3 && strcmp(label + len - 3, "_us") == 0)
+		label[len - 3] = '\0';
+	for (char *p = label; *p != '\0'; p++)
+		if (*p == '_')
+			*p = ' ';
+	printf("%-26s %5" JSON_INTEGER_FORMAT " %10s %10s %10s\n", label,
+	    json_integer_value(json_object_get(summary, "count")),
+	    stats_duration(summary, "mean_us", mean, sizeof mean),
+	    stats_duration(summary, "median_us", median, sizeof median),
+	    stats_duration(summary, "max_us", max, sizeof max));
 }
 
 static void
@@ -56,36 +60,20 @@ stats_print(json_t *s)
 {
 	json_t *metrics = json_object_get(s, "metrics"), *v;
 	const char *key;
-	char mean[24], median[24], max[24];
 
 	printf("cases      %" JSON_INTEGER_FORMAT "\n",
 	    json_integer_value(json_object_get(s, "cases")));
 	json_object_foreach(json_object_get(s, "verdicts"), key, v)
 		printf("  %-16s %" JSON_INTEGER_FORMAT "\n", key,
 		    json_integer_value(v));
-	printf("\n%-22s %5s %10s %10s %10s\n", "metric", "cases", "mean",
+	printf("\n%-26s %5s %10s %10s %10s\n", "metric", "cases", "mean",
 	    "median", "max");
 	json_object_foreach(metrics, key, v) {
-		if (strcmp(key, "phase_us") == 0)
-			continue;
-		printf("%-22s %5" JSON_INTEGER_FORMAT " %10s %10s %10s\n", key,
-		    json_integer_value(json_object_get(v, "count")),
-		    irc_duration(json_integer_value(json_object_get(v, "mean_us")),
-		    mean, sizeof mean),
-		    irc_duration(json_integer_value(json_object_get(v,
-		    "median_us")), median, sizeof median),
-		    irc_duration(json_integer_value(json_object_get(v, "max_us")),
-		    max, sizeof max));
+		if (strcmp(key, "phase_us") != 0)
+			stats_row("", key, v);
 	}
 	json_object_foreach(json_object_get(metrics, "phase_us"), key, v)
-		printf("phase %-16s %5" JSON_INTEGER_FORMAT " %10s %10s %10s\n",
-		    key, json_integer_value(json_object_get(v, "count")),
-		    irc_duration(json_integer_value(json_object_get(v, "mean_us")),
-		    mean, sizeof mean),
-		    irc_duration(json_integer_value(json_object_get(v,
-		    "median_us")), median, sizeof median),
-		    irc_duration(json_integer_value(json_object_get(v, "max_us")),
-		    max, sizeof max));
+		stats_row("phase ", key, v);
 }
 
 int
@@ -107,9 +95,12 @@ cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 
 	if ((c = cli_options(ctx, argc, argv, opts, stats_options)) != -1)
 		return c;
-	if ((from_text != NULL && !stats_bound(ctx, "--from", from_text,
-	    false, &from)) || (to_text != NULL && !stats_bound(ctx, "--to",
+	if ((from_text != NULL && !cli_parse_bound(ctx, "--from", from_text,
+	    false, &from)) || (to_text != NULL && !cli_parse_bound(ctx, "--to",
 	    to_text, true, &to)))
+		return CLI_EXIT_USAGE;
+	if (from_text != NULL && to_text != NULL &&
+	    !cli_check_period(ctx, from_text, to_text, from, to))
 		return CLI_EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
