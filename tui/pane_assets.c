@@ -30,26 +30,61 @@ static enum irc_status assets_load(struct tui *t, int64_t case_id,
 	return IRC_OK;
 }
 
+/* Loads the configured inventory; free *inv with irc_inventory_free(). */
+static enum irc_status assets_inventory(struct irc_inventory **inv,
+    struct irc_error *err)
+{
+	struct irc_config *cfg = NULL;
+	enum irc_status st;
+
+	if ((st = irc_config_load(NULL, &cfg, err)) != IRC_OK)
+		return st;
+	st = irc_inventory_load(&cfg->assets, cfg->path, inv, err);
+	irc_config_free(cfg);
+	return st;
+}
+
+/* Finds the row of id in inv, or fails naming the inventory file. */
+static const struct irc_asset_row *assets_find(const struct irc_inventory *inv,
+    const char *id, struct irc_error *err)
+{
+	const struct irc_asset_row *row = irc_inventory_find(inv, id);
+
+	if (row == NULL)
+		irc_fail(err, IRC_ERR_NOT_FOUND, "no asset with id '%s' in %s; "
+		    "correct the id, or leave it empty to type the asset in",
+		    id, inv->path);
+	return row;
+}
+
+/* Checks that the inventory has an asset with id value. */
+static enum irc_status assets_check_id(const char *value,
+    struct irc_error *err)
+{
+	struct irc_inventory *inv = NULL;
+	enum irc_status st;
+
+	if ((st = assets_inventory(&inv, err)) != IRC_OK)
+		return st;
+	if (assets_find(inv, value, err) == NULL)
+		st = err->status;
+	irc_inventory_free(inv);
+	return st;
+}
+
 /* Adds the inventory asset whose id is id. */
 static enum irc_status assets_add_inventory(struct tui *t, int64_t case_id,
     const char *id, int64_t *number, struct irc_error *err)
 {
 	struct irc_inventory *inv = NULL;
-	struct irc_config *cfg = NULL;
 	const struct irc_asset_row *row;
 	struct irc_asset_new a;
 	enum irc_status st;
 
-	if ((st = irc_config_load(NULL, &cfg, err)) != IRC_OK)
+	if ((st = assets_inventory(&inv, err)) != IRC_OK)
 		return st;
-	st = irc_inventory_load(&cfg->assets, cfg->path, &inv, err);
-	irc_config_free(cfg);
-	if (st != IRC_OK)
-		return st;
-	row = irc_inventory_find(inv, id);
-	if (row == NULL) {
-		st = irc_fail(err, IRC_ERR_NOT_FOUND, "no asset with id '%s' in "
-		    "%s; leave the id empty to type the asset in", id, inv->path);
+	if ((row = assets_find(inv, id, err)) == NULL) {
+		st = err->status;
 	} else {
 		a.inventory_id = row->id;
 		a.name = row->name;
@@ -81,11 +116,11 @@ static enum irc_status assets_submit(struct tui *t, int64_t case_id,
 static const struct rec_form assets_forms[] = {
 	{ TUI_ACT_REC_ADD, {
 	    { "Inventory id (empty to type the asset in): ", "id", true, NULL,
-		NULL },
-	    { "Name: ", "asset name", false, NULL, NULL },
-	    { "Owner (optional): ", "owner", true, NULL, NULL },
+		assets_check_id, true },
+	    { "Name: ", "asset name", false, NULL, NULL, false },
+	    { "Owner (optional): ", "owner", true, NULL, NULL, false },
 	    { "Classification (optional): ", "classification", true, NULL,
-		NULL },
+		NULL, false },
 	}, false, NULL, assets_submit },
 };
 

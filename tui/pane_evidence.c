@@ -83,17 +83,17 @@ static enum irc_status evidence_submit_transfer(struct tui *t,
 
 static const struct rec_form evidence_forms[] = {
 	{ TUI_ACT_REC_ADD, {
-	    { "File path: ", "path", false, NULL, NULL },
-	    { "Description (optional): ", "description", true, NULL, NULL },
-	    { "Kept at (optional): ", "location", true, NULL, NULL },
+	    { "File path: ", "path", false, NULL, NULL, false },
+	    { "Description (optional): ", "description", true, NULL, NULL, false },
+	    { "Kept at (optional): ", "location", true, NULL, NULL, false },
 	}, false, NULL, evidence_submit_add },
 	{ TUI_ACT_REC_TRANSFER, {
-	    { "From (current holder): ", "from", false, NULL, NULL },
-	    { "To: ", "to", false, NULL, NULL },
-	    { "Purpose: ", "purpose", false, NULL, NULL },
-	    { "Seal id (optional): ", "seal", true, NULL, NULL },
+	    { "From (current holder): ", "from", false, NULL, NULL, false },
+	    { "To: ", "to", false, NULL, NULL, false },
+	    { "Purpose: ", "purpose", false, NULL, NULL, false },
+	    { "Seal id (optional): ", "seal", true, NULL, NULL, false },
 	    { "When (empty for now, or 2026-03-29 15:05): ", "time", true,
-		NULL, rec_check_time },
+		NULL, rec_check_time, false },
 	}, true, "Select an evidence line first (j, k).",
 	    evidence_submit_transfer },
 };

@@ -117,8 +117,8 @@ static enum irc_status prepare_submit(struct tui *t, int64_t case_id,
 
 static const struct rec_form prepare_forms[] = {
 	{ TUI_ACT_REC_ADD, {
-	    { "Role: ", "role", false, irc_roles, NULL },
-	    { "Person: ", "person", false, NULL, NULL },
+	    { "Role: ", "role", false, irc_roles, NULL, false },
+	    { "Person: ", "person", false, NULL, NULL, false },
 	}, false, NULL, prepare_submit },
 };
 
@@ -169,11 +169,11 @@ static enum irc_status report_submit(struct tui *t, int64_t case_id,
 
 static const struct rec_form report_forms[] = {
 	{ TUI_ACT_REC_ADD, {
-	    { "Reported by: ", "reporter", false, NULL, NULL },
-	    { "Channel: ", "channel", false, irc_report_channels, NULL },
+	    { "Reported by: ", "reporter", false, NULL, NULL, false },
+	    { "Channel: ", "channel", false, irc_report_channels, NULL, false },
 	    { "Received (empty for now, or 2026-03-29 15:05): ", "received",
-		true, NULL, rec_check_time },
-	    { "What was said: ", "text", false, NULL, NULL },
+		true, NULL, rec_check_time, false },
+	    { "What was said: ", "text", false, NULL, NULL, false },
 	}, false, NULL, report_submit },
 };
 
@@ -292,20 +292,20 @@ static enum irc_status assess_submit_notify(struct tui *t, int64_t case_id,
 
 static const struct rec_form assess_forms[] = {
 	{ TUI_ACT_REC_ADD, {
-	    { "Verdict: ", "decision", false, irc_verdicts, NULL },
-	    { "Reason: ", "reason", false, NULL, NULL },
+	    { "Verdict: ", "decision", false, irc_verdicts, NULL, false },
+	    { "Reason: ", "reason", false, NULL, NULL, false },
 	    { "Severity 1-4 or low..critical (empty to keep): ", "severity",
-		true, NULL, assess_check_severity },
-	    { "Category (empty to keep): ", "category", true, NULL, NULL },
+		true, NULL, assess_check_severity, false },
+	    { "Category (empty to keep): ", "category", true, NULL, NULL, false },
 	    { "Aware since (empty to keep, or 2026-03-29 15:05): ", "aware",
-		true, NULL, rec_check_time },
-	    { "TLP (empty to keep): ", "TLP", true, irc_tlp_levels, NULL },
+		true, NULL, rec_check_time, false },
+	    { "TLP (empty to keep): ", "TLP", true, irc_tlp_levels, NULL, false },
 	}, false, NULL, assess_submit },
 	{ TUI_ACT_REC_NOTIFY, {
-	    { "Notified whom: ", "recipient", false, NULL, NULL },
-	    { "Reference (optional): ", "reference", true, NULL, NULL },
+	    { "Notified whom: ", "recipient", false, NULL, NULL, false },
+	    { "Reference (optional): ", "reference", true, NULL, NULL, false },
 	    { "Sent (empty for now, or 2026-03-29 15:05): ", "time", true,
-		NULL, rec_check_time },
+		NULL, rec_check_time, false },
 	}, true, "Select a clock line first (j, k).", assess_submit_notify },
 };
 
@@ -367,10 +367,10 @@ static enum irc_status respond_submit(struct tui *t, int64_t case_id,
 
 static const struct rec_form respond_forms[] = {
 	{ TUI_ACT_REC_ADD, {
-	    { "Milestone: ", "milestone", false, irc_milestones, NULL },
+	    { "Milestone: ", "milestone", false, irc_milestones, NULL, false },
 	    { "Reached (empty for now, or 2026-03-29 15:05): ", "time", true,
-		NULL, rec_check_time },
-	    { "Note (optional): ", "note", true, NULL, NULL },
+		NULL, rec_check_time, false },
+	    { "Note (optional): ", "note", true, NULL, NULL, false },
 	}, false, NULL, respond_submit },
 };
 
@@ -459,20 +459,20 @@ static enum irc_status learn_submit_done(struct tui *t, int64_t case_id,
 
 static const struct rec_form learn_forms[] = {
 	{ TUI_ACT_REC_ADD, {
-	    { "Kind: ", "lesson kind", false, irc_lesson_kinds, NULL },
-	    { "Lesson: ", "lesson", false, NULL, NULL },
+	    { "Kind: ", "lesson kind", false, irc_lesson_kinds, NULL, false },
+	    { "Lesson: ", "lesson", false, NULL, NULL, false },
 	}, false, NULL, learn_submit_lesson },
 	{ TUI_ACT_REC_FOLLOWUP, {
-	    { "Owner: ", "owner", false, NULL, NULL },
+	    { "Owner: ", "owner", false, NULL, NULL, false },
 	    { "Due (YYYY-MM-DD): ", "due date", false, NULL,
-		irc_followup_due_check },
-	    { "Corrective action: ", "text", false, NULL, NULL },
+		irc_followup_due_check, false },
+	    { "Corrective action: ", "text", false, NULL, NULL, false },
 	}, false, NULL, learn_submit_followup },
 	{ TUI_ACT_REC_WAIVE, {
-	    { "Reason to waive the lessons: ", "reason", false, NULL, NULL },
+	    { "Reason to waive the lessons: ", "reason", false, NULL, NULL, false },
 	}, false, NULL, learn_submit_waive },
 	{ TUI_ACT_REC_DONE, {
-	    { "Done; note (optional): ", "note", true, NULL, NULL },
+	    { "Done; note (optional): ", "note", true, NULL, NULL, false },
 	}, true, "Select a follow-up line first (j, k).", learn_submit_done },
 };
 

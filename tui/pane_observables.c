@@ -95,13 +95,13 @@ static const char *const observables_yes_no[] = { "y", "n", "yes", "no",
 
 static const struct rec_form observables_forms[] = {
 	{ TUI_ACT_REC_ADD, {
-	    { "Type: ", "type", false, irc_obs_types, NULL },
-	    { "Value: ", "value", false, NULL, NULL },
+	    { "Type: ", "type", false, irc_obs_types, NULL, false },
+	    { "Value: ", "value", false, NULL, NULL, false },
 	    { "TLP (empty for amber): ", "TLP", true, NULL,
-		observables_check_tlp },
+		observables_check_tlp, false },
 	    { "Indicator of compromise? (y/n): ", "indicator", true,
-		observables_yes_no, NULL },
-	    { "Tags (comma-separated, optional): ", "tags", true, NULL, NULL },
+		observables_yes_no, NULL, false },
+	    { "Tags (comma-separated, optional): ", "tags", true, NULL, NULL, false },
 	}, false, NULL, observables_submit },
 };
 

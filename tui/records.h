@@ -44,6 +44,9 @@ struct rec_field {
 	const char *const *choices;
 	/* Checks a non-empty answer, NULL to accept any text. */
 	enum irc_status (*check)(const char *value, struct irc_error *err);
+	/* A non-empty answer completes the form: the fields after it are
+	 * for the other way of filling it in and are left empty. */
+	bool last_when_set;
 };
 
 struct rec_form {

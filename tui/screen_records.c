@@ -307,7 +307,13 @@ static void rec_key_form(struct tui *t, struct rec_screen *rs, int key)
 		}
 		rs->message[0] = '\0';
 		rs->error = false;
-		if (rs->form->fields[rs->field + 1].prompt == NULL) {
+		if (rs->form->fields[rs->field + 1].prompt == NULL ||
+		    (f->last_when_set && *rs->values[rs->field] != '\0')) {
+			for (int i = rs->field + 1; i < REC_FIELDS_MAX &&
+			    rs->form->fields[i].prompt != NULL; i++) {
+				free(rs->values[i]);
+				rs->values[i] = irc_xstrdup("");
+			}
 			rec_submit(t, rs);
 			return;
 		}

@@ -19,6 +19,10 @@ title: Forms
 
 - [ ] Reset the password
 MD
+mkdir -p "$XDG_CONFIG_HOME/ircase"
+printf 'id,name,owner,classification\nA-1,mail01,Ops,confidential\n' \
+    >"$XDG_CONFIG_HOME/ircase/inventory.csv"
+printf 'assets:\n  file: inventory.csv\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
 q() { sqlite3 "$IRCASE_DB" "$1"; }
 "$IRCASE" new --playbook "$T/forms.md" --title "Forms case" >/dev/null
 "$IRCASE" role 1 scribe carol >/dev/null
@@ -114,6 +118,27 @@ check_match "back on the person field with its text" "Person: carol" "$(screen)"
 keys C-u
 answer "erin"
 check_wait "role handed on" "erin is now scribe."
+keys q
+
+# Assets: an inventory id that resolves completes the form at once; one
+# that does not is caught on its field.
+keys a
+check_wait "Assets pane opens" "Affected assets"
+keys a
+answer "A-9"
+check_wait "unknown id caught on its field" "no asset with id 'A-9'"
+keys C-u
+answer "A-1"
+check_wait "asset recorded from the id" "Asset 1 recorded."
+check "asset row from the inventory" "A-1|mail01|Ops|confidential" \
+    "$(q "SELECT inventory_id, name, owner, classification FROM asset WHERE case_id = 1")"
+keys a
+answer ""
+check_wait "empty id asks for the name" "Name:"
+answer "CEO laptop"
+answer ""
+answer ""
+check_wait "typed-in asset recorded" "Asset 2 recorded."
 keys q q
 check_wait "list again" "Forms case"
 keys q
