@@ -107,10 +107,18 @@ start_load(struct cli_ctx *ctx, const struct start_args *a,
 		free(copy);
 		path = irc_scenario_playbook_path(*sc, dir);
 		if (path == NULL) {
+			char *tried = irc_scenario_playbook_tried(*sc, dir);
+
 			/* A playbook that cannot be loaded exits 1, as below. */
-			status = cli_failf("the scenario %s names no playbook "
-			    "that exists; give one with --playbook FILE",
-			    a->scenario);
+			if ((*sc)->playbook == NULL)
+				status = cli_failf("the scenario %s names no "
+				    "playbook; give one with --playbook FILE",
+				    a->scenario);
+			else
+				status = cli_failf("playbook '%s' of the scenario "
+				    "%s not found: %s; give one with --playbook "
+				    "FILE", (*sc)->playbook, a->scenario, tried);
+			free(tried);
 			goto out;
 		}
 	} else if (a->playbook == NULL) {

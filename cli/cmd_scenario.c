@@ -41,7 +41,7 @@ lint_playbook(const char *path, const char *given, struct irc_scenario *sc)
 {
 	struct irc_playbook *pb = NULL;
 	struct irc_error err;
-	char *copy, *found;
+	char *copy, *dir, *found;
 
 	if (given != NULL) {
 		if (cli_playbook_open(given, &pb, &err) != IRC_OK)
@@ -54,17 +54,20 @@ lint_playbook(const char *path, const char *given, struct irc_scenario *sc)
 		return NULL;
 	}
 	copy = irc_xstrdup(path);
-	found = irc_scenario_playbook_path(sc, dirname(copy));
-	free(copy);
+	dir = dirname(copy);
+	found = irc_scenario_playbook_path(sc, dir);
 	if (found == NULL) {
-		char *msg = irc_xasprintf("playbook '%s' not found beside the "
-		    "scenario, as given or on the playbook search path",
-		    sc->playbook);
+		char *tried = irc_scenario_playbook_tried(sc, dir);
+		char *msg = irc_xasprintf("playbook '%s' not found: %s",
+		    sc->playbook, tried);
 
 		lint_print(path, sc->playbook_line, true, msg);
 		free(msg);
+		free(tried);
+		free(copy);
 		return NULL;
 	}
+	free(copy);
 	if (cli_playbook_open(found, &pb, &err) != IRC_OK)
 		lint_print(path, sc->playbook_line, true, err.msg);
 	free(found);

@@ -12,6 +12,7 @@
 #include "drill.h"
 #include "mem.h"
 #include "metrics.h"
+#include "playbook.h"
 #include "sanitize.h"
 #include "timeutil.h"
 
@@ -341,6 +342,46 @@ scenario_inject(struct irc_buf *b, const struct irc_action *a, int64_t opened)
 	json_decref(body);
 }
 
+/*
+ * Returns the playbook path to write in a scenario (caller frees), one
+ * that irc_scenario_playbook_path() resolves from any folder.  It is the
+ * file name alone when a search path folder given as an absolute path
+ * contains this same file, else the file's absolute path.  A
+ * playbook that no longer exists where the case opened it is named by
+ * its file name when the search path has one of that name, else as
+ * stored.
+ */
+static char *
+scenario_playbook(const char *stored)
+{
+	const char *slash = strrchr(stored, '/');
+	const char *base = slash != NULL ? slash + 1 : stored;
+	char *real = realpath(stored, NULL), *named = NULL;
+	char **paths = NULL;
+	size_t n = 0;
+
+	if (irc_playbook_find(&paths, &n, NULL) == IRC_OK) {
+		for (size_t i = 0; i < n && named == NULL; i++) {
+			const char *p = paths[i], *ps = strrchr(p, '/');
+			char *pr;
+
+			if (p[0] != '/' ||
+			    strcmp(ps != NULL ? ps + 1 : p, base) != 0)
+				continue;
+			pr = realpath(p, NULL);
+			if (real == NULL ||
+			    (pr != NULL && strcmp(pr, real) == 0))
+				named = irc_xstrdup(base);
+			free(pr);
+		}
+		irc_playbook_paths_free(paths);
+	}
+	if (named == NULL)
+		named = irc_xstrdup(real != NULL ? real : stored);
+	free(real);
+	return named;
+}
+
 enum irc_status
 irc_drill_scenario_from_case(struct irc_db *db, int64_t case_id, char **out,
     struct irc_error *err)
@@ -348,7 +389,7 @@ irc_drill_scenario_from_case(struct irc_db *db, int64_t case_id, char **out,
 	struct irc_case *c = NULL;
 	struct irc_metrics m;
 	struct irc_buf b = { NULL, 0, 0 };
-	char *title, *path;
+	char *title, *path, *resolved;
 	size_t before;
 	enum irc_status st;
 
@@ -358,7 +399,9 @@ irc_drill_scenario_from_case(struct irc_db *db, int64_t case_id, char **out,
 	irc_metrics_compute(c, &m);
 	/* YAML double-quoted scalars: no '"' or '\\' inside. */
 	title = one_line(c->sum.title);
-	path = one_line(c->playbook_path);
+	resolved = scenario_playbook(c->playbook_path);
+	path = one_line(resolved);
+	free(resolved);
 	for (char *p = title; *p != '\0'; p++)
 		if (*p == '"' || *p == '\\')
 			*p = '\'';

@@ -887,6 +887,34 @@ irc_scenario_playbook_path(const struct irc_scenario *sc, const char *dir)
 	return found;
 }
 
+char *
+irc_scenario_playbook_tried(const struct irc_scenario *sc, const char *dir)
+{
+	const char *name = sc->playbook != NULL ? sc->playbook : "";
+	const char *base = strrchr(name, '/');
+	char **dirs;
+	char *out, *next;
+
+	if (name[0] == '/')
+		return irc_xasprintf("tried %s", name);
+	if (dir != NULL)
+		out = irc_xasprintf("tried %s/%s and %s (from the current folder)",
+		    dir, name, name);
+	else
+		out = irc_xasprintf("tried %s (from the current folder)", name);
+	dirs = irc_playbook_dirs();
+	for (char **d = dirs; *d != NULL; d++) {
+		next = irc_xasprintf("%s%s%s", out, d == dirs ?
+		    ", and searched " : ", ", *d);
+		free(out);
+		out = next;
+	}
+	next = irc_xasprintf("%s for %s", out, base != NULL ? base + 1 : name);
+	free(out);
+	irc_playbook_paths_free(dirs);
+	return next;
+}
+
 /* Returns true when name is a step title or number ("3", "#3") of pb. */
 static bool
 playbook_has_step(const struct irc_playbook *pb, const char *name)

@@ -141,6 +141,15 @@ char *irc_scenario_playbook_path(const struct irc_scenario *sc,
     const char *dir);
 
 /*
+ * Returns where irc_scenario_playbook_path() looked for the scenario's
+ * playbook, for an error message (caller frees): "tried DIR/P and P, and
+ * searched FOLDER, FOLDER, ... for NAME".
+ */
+char *irc_scenario_playbook_tried(const struct irc_scenario *sc,
+    const char *dir);
+
+
+/*
  * Lists the *.md files of the "scenarios" folder in each folder of the
  * playbook search path (playbook.h), in search-path order and by name
  * within a folder.  *out is a NULL-terminated array of *count paths; free

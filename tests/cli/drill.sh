@@ -222,6 +222,32 @@ d=$("$IRCASE" drill start --scenario "$T/past.md" --title "Rehearsal")
 check "a drill starts from it" drill \
     "$(sqlite3 "$IRCASE_DB" "SELECT kind FROM \"case\" WHERE id = $d")"
 
+# A case opened with a path relative to its folder gives a scenario that
+# works from any folder: the playbook is written as an absolute path.
+mkdir -p "$T/repo/playbooks" "$T/elsewhere"
+cp "$IRCASE_TOP/playbooks/phishing.md" "$T/repo/playbooks/mine.md"
+rel=$(cd "$T/repo" && "$IRCASE" new --playbook ./playbooks/mine.md \
+    --title "Relative")
+(cd "$T/repo" && "$IRCASE" replay "$rel" --as-drill -o "$T/elsewhere/rel.md")
+check "as-drill playbook absolute" "playbook: \"$(cd "$T/repo/playbooks" &&
+    pwd -P)/mine.md\"" "$(grep '^playbook:' "$T/elsewhere/rel.md")"
+(cd "$T/elsewhere" && "$IRCASE" drill start --scenario rel.md \
+    --title "From elsewhere" >/dev/null 2>"$T/err")
+check "as-drill scenario from another folder" 0 "$?"
+
+# A scenario whose playbook is missing names where it looked.
+sed 's|^playbook: .*|playbook: "missing.md"|' "$T/elsewhere/rel.md" \
+    >"$T/elsewhere/gone.md"
+(cd "$T/elsewhere" && IRCASE_PLAYBOOK_PATH="$T/repo/playbooks" \
+    "$IRCASE" drill start --scenario gone.md 2>"$T/err" >/dev/null)
+check "missing scenario playbook exit" 1 "$?"
+check_match "missing playbook names the paths tried" \
+    "playbook 'missing.md' of the scenario gone.md not found: tried \./missing\.md and missing\.md \(from the current folder\), and searched $T/repo/playbooks, " \
+    "$(cat "$T/err")"
+out=$("$IRCASE" scenario lint "$T/elsewhere/gone.md")
+check_match "lint names the paths tried" \
+    "gone.md:[0-9]+: error: playbook 'missing.md' not found: tried $T/elsewhere/missing\.md and missing\.md" "$out"
+
 # Met needs every step of the phase closed within the target; closing
 # them later than the target is missed.  Speed 60: one wall second is one
 # drill minute.
