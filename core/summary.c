@@ -349,6 +349,8 @@ say_sync_conflict(struct irc_buf *s, const json_t *b)
 	    state_label(str(b, "local")));
 	if (str(b, "error") != NULL)
 		irc_buf_addf(s, ": %s", str(b, "error"));
+	if (str(b, "reason") != NULL)
+		irc_buf_addf(s, ": %s", str(b, "reason"));
 }
 
 static void

@@ -330,6 +330,7 @@ case_clear(struct sync_case *c)
 		free(c->steps[i].title);
 		free(c->steps[i].body);
 		free(c->steps[i].state);
+		free(c->steps[i].approval_requested_by);
 	}
 	free(c->steps);
 	memset(c, 0, sizeof *c);
@@ -403,7 +404,8 @@ case_read(struct sync_pass *p, int64_t case_id, struct sync_case *c,
 	sqlite3_finalize(stmt);
 
 	if (sqlite3_prepare_v2(irc_db_handle(p->db), "SELECT s.id, s.seq,"
-	    " s.phase, s.ord, s.title, s.body, s.state FROM step s"
+	    " s.phase, s.ord, s.title, s.body, s.state, s.requires_approval,"
+	    " s.approval_requested_by FROM step s"
 	    " WHERE s.case_id = ? ORDER BY s.seq", -1, &stmt, NULL) !=
 	    SQLITE_OK)
 		return irc_db_fail(p->db, err, "cannot read the steps");
@@ -426,6 +428,9 @@ case_read(struct sync_pass *p, int64_t case_id, struct sync_case *c,
 		s->title = col_dup(stmt, 4);
 		s->body = col_dup(stmt, 5);
 		s->state = col_dup(stmt, 6);
+		s->requires_approval = sqlite3_column_int(stmt, 7) != 0;
+		if (sqlite3_column_type(stmt, 8) != SQLITE_NULL)
+			s->approval_requested_by = col_dup(stmt, 8);
 		map_get(p, "task", s->id, s->task, sizeof s->task, s->remote_state,
 		    sizeof s->remote_state, NULL);
 	}
@@ -1769,11 +1774,13 @@ target_sync(struct sync_pass *p, const struct irc_hive_target *t,
 		target_blocked(p, t->name, err->msg, NULL);
 		goto out;
 	}
+	p->login = login;
 	for (size_t i = 0; i < n && st == IRC_OK; i++)
 		st = case_sync(p, ids[i], err);
 out:
 	irc_hive_free(p->hive);
 	p->hive = NULL;
+	p->login = NULL;
 	free(vtext);
 	free(login);
 	free(ids);

@@ -30,6 +30,8 @@ struct sync_step {
 	char task[64];		/* remote task id, "" when none */
 	char remote_state[32];	/* status TheHive had at the last pass */
 	bool local_changed;	/* a step.state row of it is waiting */
+	bool requires_approval;	/* done only when a second responder approves */
+	char *approval_requested_by;	/* login awaiting approval, or NULL */
 };
 
 struct sync_case {
@@ -64,6 +66,7 @@ struct sync_pass {
 	int64_t backoff_ms;
 	sqlite3_stmt *map_stmt;		/* sync_map_put's, kept for the pass */
 	sqlite3_stmt *save_stmt;	/* the outbox row update, likewise */
+	const char *login;	/* the API key's own TheHive login, or NULL */
 };
 
 /* Finalizes the statements the pass kept.  Safe to call twice. */

@@ -71,6 +71,52 @@ conflicts_add(struct sync_pass *p, int64_t case_id, struct irc_error *err)
 	return st;
 }
 
+/*
+ * Records that TheHive completed a task whose step needs approval, and
+ * leaves the step as it is: its state and any approval request stay.
+ * The task's _updatedBy names only the TheHive account that changed it,
+ * and when that is the sync account itself (p->login), anyone holding
+ * the API key may have done it, ircase included.  So a status change in
+ * TheHive never counts as one of the two responders that the approval
+ * rule needs, whichever account made it.  The change counts as a
+ * conflict, so "ircase sync --status" shows it.
+ */
+static enum irc_status
+pull_approval_kept(struct sync_pass *p, struct sync_case *c,
+    struct sync_step *s, const struct irc_actor *actor, const char *status,
+    struct irc_error *err)
+{
+	const char *remote_login = actor->login + strlen(IRC_SYNC_ACTOR_PREFIX);
+	bool by_sync_account = p->login != NULL &&
+	    strcmp(remote_login, p->login) == 0;
+	const char *how = by_sync_account ?
+	    " with the sync account's own API key" : "";
+	char reason[IRC_ERROR_MAX];
+	enum irc_status st;
+	json_t *body;
+
+	if (s->approval_requested_by != NULL)
+		snprintf(reason, sizeof reason, "step %d awaits approval "
+		    "requested by %s; a task completed in TheHive%s does not "
+		    "approve it, so another responder runs 'ircase approve %"
+		    PRId64 " %d'", s->seq, s->approval_requested_by, how, c->id,
+		    s->seq);
+	else
+		snprintf(reason, sizeof reason, "step %d needs approval; a task "
+		    "completed in TheHive%s does not mark it done, so a "
+		    "responder runs 'ircase step %" PRId64 " %d done' and another "
+		    "approves it", s->seq, how, c->id, s->seq);
+	body = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:b}", "step",
+	    s->seq, "local", s->state, "thehive", status, "thehive_state", "done",
+	    "reason", reason, "requested_by", s->approval_requested_by,
+	    "sync_account", by_sync_account);
+	st = pull_record(p, c, s->seq, actor, "sync.conflict", body, NULL, err);
+	json_decref(body);
+	if (st == IRC_OK)
+		st = conflicts_add(p, c->id, err);
+	return st;
+}
+
 /* Handles one task whose status TheHive changed since the last pass. */
 static enum irc_status
 pull_task_state(struct sync_pass *p, struct sync_case *c,
@@ -87,6 +133,10 @@ pull_task_state(struct sync_pass *p, struct sync_case *c,
 	remote_actor(&actor, task, "_updatedBy");
 	if (want == NULL || strcmp(sync_task_status(s->state), status) == 0)
 		goto remember;
+	if (s->requires_approval && strcmp(want, "done") == 0) {
+		st = pull_approval_kept(p, c, s, &actor, status, err);
+		goto remember;
+	}
 	if (s->local_changed) {
 		/* Both sides changed the step: keep ours, record theirs. */
 		body = json_pack("{s:i, s:s, s:s, s:s}", "step", s->seq, "local",
