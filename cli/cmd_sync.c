@@ -100,10 +100,16 @@ sync_status_print(struct irc_db *db, int64_t case_id)
 			printf(", last sync %s", irc_time_local(s->last_sync_us,
 			    when, sizeof when));
 		fputc('\n', stdout);
-		if (s->pushed_head[0] != '\0' && strcmp(s->pushed_head,
-		    s->local_head) != 0)
+		/* Always said, so a reader need not infer it from silence. */
+		if (s->pushed_head[0] == '\0')
+			printf("  TheHive holds no chain head yet; the local head "
+			    "is %.12s\n", s->local_head);
+		else if (strcmp(s->pushed_head, s->local_head) != 0)
 			printf("  TheHive holds chain head %.12s; the local head is "
 			    "%.12s (changed since the last sync)\n", s->pushed_head,
+			    s->local_head);
+		else
+			printf("  TheHive holds the current chain head %.12s\n",
 			    s->local_head);
 		if (s->last_error != NULL)
 			print_error_line("  last error: ", s->last_error);

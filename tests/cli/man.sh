@@ -59,4 +59,26 @@ else
 	skip "groff reports no warnings" "groff is not installed"
 fi
 
+# The pages state what the code does.
+conf="$IRCASE_TOP/man/ircase.conf.5"
+check_no_match "BUGS claims no missing exports" "Only JSON export is implemented" \
+    "$(cat "$page")"
+# Every thehive setting that core/thehive_config.c reads is documented.
+settings=$(sed -n '/^static const char \*const env_settings/,/};/p' \
+    "$IRCASE_TOP/core/thehive_config.c" | grep -o '"[a-z_]*"' | tr -d '"')
+check_match "thehive settings found in the source" "custom_field" "$settings"
+for s in $settings; do
+	check_match "ircase.conf(5) documents thehive $s" "^\.B(R)? $s( |\$)" \
+	    "$(sed -n '/^\.SH THEHIVE/,/^\.SH EXAMPLE/p' "$conf")"
+done
+check_match "ircase.conf(5) documents assets.columns id" "^\.B id\$" \
+    "$(sed -n '/^\.SH ASSETS/,/^\.SH SYSLOG/p' "$conf")"
+check_match "ircase(1) says skip needs a note" "except for" \
+    "$(sed -n '/^\.B step /,/^\.TP/p' "$page")"
+check_no_match "drill help: --playbook optional with a scenario" \
+    "^  start --playbook FILE \[--scenario" "$("$IRCASE" drill --help)"
+check_match "README names libcurl and libxlsxwriter" \
+    "libcurl.*libxlsxwriter|libxlsxwriter.*libcurl" \
+    "$(tr '\n' ' ' <"$IRCASE_TOP/README.md")"
+
 echo "1..$_tap_n"

@@ -44,10 +44,14 @@ for v in 4 5.2; do
 	fake_start "$v"
 	fresh_db "req$v"
 	"$IRCASE" new --playbook "$PB" --title "Request check" >/dev/null
+	check_match "status before sync: no head" \
+	    "^  TheHive holds no chain head yet" "$("$IRCASE" sync --status)"
 	"$IRCASE" step 1 1 start >/dev/null
 	"$IRCASE" note 1 "a note" >/dev/null
 	"$IRCASE" sync >"$T/out" 2>&1
 	check "sync to $v exits 0" 0 $?
+	check_match "status after sync: current head" \
+	    "^  TheHive holds the current chain head" "$("$IRCASE" sync --status)"
 	"$IRCASE" decide 1 not-incident --reason "test alert" >/dev/null 2>&1
 	"$IRCASE" close 1 --summary "nothing found" >/dev/null 2>&1
 	"$IRCASE" sync >>"$T/out" 2>&1
