@@ -233,7 +233,7 @@ inject_observable(struct irc_db *db, int64_t case_id,
 	obs.value = in->obs_value;
 	st = irc_observable_add_locked(db, case_id, &obs, (int64_t)index, actor,
 	    NULL, err);
-	if (st == IRC_ERR_INVALID) {
+	if (st == IRC_ERR_INVALID || st == IRC_ERR_CONFLICT) {
 		irc_error_clear(err);
 		return IRC_OK;
 	}

@@ -222,6 +222,29 @@ d=$("$IRCASE" drill start --scenario "$T/past.md" --title "Rehearsal")
 check "a drill starts from it" drill \
     "$(sqlite3 "$IRCASE_DB" "SELECT kind FROM \"case\" WHERE id = $d")"
 
+# The same observable in two injects is recorded once; the second inject
+# is still delivered.
+cat >"$T/dup.md" <<EOF
+---
+title: Repeated observable
+playbook: $IRCASE_TOP/playbooks/phishing.md
+---
+- T+0m: First sighting.
+  - observable: ip 192.0.2.7
+- T+1m: Seen again.
+  - observable: ip 192.0.2.7
+EOF
+k=$(IRCASE_TEST_NOW=2026-05-01T10:00:00Z "$IRCASE" drill start \
+    --scenario "$T/dup.md" --speed 60)
+out=$(IRCASE_TEST_NOW=2026-05-01T10:00:05Z "$IRCASE" drill tick "$k")
+check "tick with a repeated observable exit" 0 "$?"
+check "tick with a repeated observable" "T+0m First sighting.
+  observable: ip 192.0.2.7, recorded as observable 1
+T+1m Seen again.
+  observable: ip 192.0.2.7, not recorded: the case has it already or its value is not valid for the type" "$out"
+check "repeated observable stored once" 1 "$(sqlite3 "$IRCASE_DB" \
+    "SELECT count(*) FROM observable WHERE case_id = $k")"
+
 # A case opened with a path relative to its folder gives a scenario that
 # works from any folder: the playbook is written as an absolute path.
 mkdir -p "$T/repo/playbooks" "$T/elsewhere"
