@@ -96,7 +96,7 @@ check "show json keeps the key" "not_applicable" "$("$IRCASE" show 1 --json |
 "$IRCASE" note 1 "aligned note"
 out=$("$IRCASE" show 1 | sed -n '/^Timeline/,/^$/p' | grep '^  [0-9]')
 cols=$(printf '%s\n' "$out" | awk '{
-    i = index($0, "sev low"); if (!i) i = index($0, "step 2:");
+    i = index($0, "opened \"sev low"); if (!i) i = index($0, "step 2:");
     if (!i) i = index($0, "aligned note"); print i }' | sort -u)
 check "timeline summaries start in one column" 1 "$(printf '%s\n' "$cols" | wc -l)"
 
