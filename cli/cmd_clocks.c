@@ -79,7 +79,11 @@ cmd_clocks(struct cli_ctx *ctx, int argc, char **argv)
 			    strerror(errno));
 			goto out;
 		}
+	} else if (n == 0) {
+		printf("no %s clocks\n", all ? "notification" : "running");
 	} else {
+		printf("%-5s %-19s %-25s  %-16s %s\n", "CASE", "RULE",
+		    "DEADLINE", "LEFT", "TITLE");
 		for (size_t i = 0; i < n; i++)
 			clock_print(&list[i], now);
 	}

@@ -85,6 +85,9 @@ cmd_followups(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	} else {
+		if (n > 0)
+			printf("%4s  %-5s %-10s  %-7s %s\n", "ID", "CASE", "DUE",
+			    "STATE", "OWNER: TEXT");
 		for (size_t i = 0; i < n; i++)
 			followup_print(&list[i], now);
 	}

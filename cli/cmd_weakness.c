@@ -63,6 +63,9 @@ weakness_list(struct irc_db *db, bool as_json)
 			    strerror(errno));
 		json_decref(json);
 	} else {
+		if (n > 0)
+			printf("%4s  %-25s  %s\n", "ID", "REPORTED",
+			    "[CASE] BY: TEXT");
 		for (size_t i = 0; i < n; i++) {
 			printf("%4" PRId64 "  %s  ", list[i].id,
 			    irc_time_local(list[i].time_us, when, sizeof when));

@@ -238,6 +238,49 @@ out:
 	return st;
 }
 
+/*
+ * Fails with IRC_ERR_NOT_FOUND for a clock that case_id does not have,
+ * naming the clocks it has, or else the rules that can start one, so the
+ * hint is always a real rule name.
+ */
+static enum irc_status
+clock_missing(struct irc_db *db, int64_t case_id, const char *name,
+    struct irc_error *err)
+{
+	sqlite3_stmt *stmt;
+	char names[256] = "";
+	size_t used = 0;
+	bool builtin = false;
+
+	if (irc_record_prepare(db, "SELECT rule FROM clock WHERE case_id = ?"
+	    " ORDER BY rule", &stmt, NULL) == IRC_OK) {
+		sqlite3_bind_int64(stmt, 1, case_id);
+		while (sqlite3_step(stmt) == SQLITE_ROW && used < sizeof names)
+			used += (size_t)snprintf(names + used, sizeof names - used,
+			    "%s%s", used == 0 ? "" : ", ",
+			    (const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+	}
+	if (used > 0)
+		return irc_fail(err, IRC_ERR_NOT_FOUND, "case %" PRId64 " has no "
+		    "clock '%s'; its clocks are %s", case_id, name, names);
+	for (const struct irc_clock_rule *r = builtin_rules; r->name != NULL;
+	    r++) {
+		builtin = builtin || strcmp(r->name, name) == 0;
+		if (used < sizeof names)
+			used += (size_t)snprintf(names + used,
+			    sizeof names - used, "%s%s", used == 0 ? "" : ", ",
+			    r->name);
+	}
+	if (builtin)
+		return irc_fail(err, IRC_ERR_NOT_FOUND, "case %" PRId64 " has no "
+		    "clock '%s'; start it with 'ircase clock %" PRId64 " start "
+		    "%s'", case_id, name, case_id, name);
+	return irc_fail(err, IRC_ERR_NOT_FOUND, "case %" PRId64 " has no clock "
+	    "'%s'; start one with 'ircase clock %" PRId64 " start RULE', RULE "
+	    "being %s or a rule of config.yaml", case_id, name, case_id, names);
+}
+
 enum irc_status
 irc_clock_notify(struct irc_db *db, int64_t case_id, const char *name,
     const char *to, const char *ref, struct irc_when when,
@@ -266,9 +309,7 @@ irc_clock_notify(struct irc_db *db, int64_t case_id, const char *name,
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE)
-		st = irc_fail(err, IRC_ERR_NOT_FOUND, "case %" PRId64 " has no "
-		    "clock '%s'; start it with 'ircase clock %" PRId64 " start "
-		    "%s'", case_id, name, case_id, name);
+		st = clock_missing(db, case_id, name, err);
 	else if (rc != SQLITE_ROW)
 		st = irc_db_fail(db, err, "cannot read the clock");
 	else if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)

@@ -680,6 +680,39 @@ out:
 	return st;
 }
 
+/*
+ * Fails with IRC_ERR_CONFLICT for a step that is approved already, naming
+ * who approved it and when, from its last step.approve action.
+ */
+static enum irc_status
+step_approved_fail(struct irc_db *db, int64_t case_id, int seq,
+    struct irc_error *err)
+{
+	sqlite3_stmt *stmt;
+	char by[128] = "another responder", when[48] = "";
+	enum irc_status st;
+
+	if ((st = irc_record_prepare(db, "SELECT json_extract(body,"
+	    " '$.approved_by'), time_us FROM action WHERE case_id = ? AND"
+	    " step_seq = ? AND kind = 'step.approve' ORDER BY seq DESC LIMIT 1",
+	    &stmt, err)) != IRC_OK)
+		return st;
+	sqlite3_bind_int64(stmt, 1, case_id);
+	sqlite3_bind_int(stmt, 2, seq);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		if (sqlite3_column_type(stmt, 0) == SQLITE_TEXT)
+			snprintf(by, sizeof by, "%s",
+			    (const char *)sqlite3_column_text(stmt, 0));
+		snprintf(when, sizeof when, " at ");
+		irc_time_local(sqlite3_column_int64(stmt, 1), when + 4,
+		    sizeof when - 4);
+	}
+	sqlite3_finalize(stmt);
+	return irc_fail(err, IRC_ERR_CONFLICT, "step %d of case %" PRId64
+	    " is already approved, by %s%s; nothing to do", seq, case_id, by,
+	    when);
+}
+
 enum irc_status
 irc_case_step_approve(struct irc_db *db, int64_t case_id, int seq,
     const struct irc_actor *actor, struct irc_error *err)
@@ -693,7 +726,9 @@ irc_case_step_approve(struct irc_db *db, int64_t case_id, int seq,
 	if ((st = step_approval(db, case_id, seq, &required, &requested_by,
 	    &state, err)) != IRC_OK)
 		goto out;
-	if (requested_by == NULL)
+	if (requested_by == NULL && required && strcmp(state, "done") == 0)
+		st = step_approved_fail(db, case_id, seq, err);
+	else if (requested_by == NULL)
 		st = irc_fail(err, IRC_ERR_INVALID, "step %d of case %" PRId64
 		    " does not await approval; %s", seq, case_id, required ?
 		    "mark it done first with 'ircase step CASE N done'" :

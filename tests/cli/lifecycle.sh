@@ -88,9 +88,11 @@ check "clock started twice fails" 1 "$?"
 check "unknown rule fails" 1 "$?"
 check_match "unknown rule lists rules" "pci-dss" "$(cat "$T/err")"
 out=$("$IRCASE" clocks)
-check "clocks lists three" 3 "$(printf '%s\n' "$out" | wc -l)"
-check_match "clocks nearest first" '^#1 +sla-4h +2026-03-27 13:45:00 \+0000' \
+check "clocks lists three" 3 "$(printf '%s\n' "$out" | grep -c '^#')"
+check_match "clocks header" '^CASE +RULE +DEADLINE +LEFT +TITLE$' \
     "$(printf '%s\n' "$out" | head -1)"
+check_match "clocks nearest first" '^#1 +sla-4h +2026-03-27 13:45:00 \+0000' \
+    "$(printf '%s\n' "$out" | sed -n 2p)"
 check_match "gdpr shown in BST" 'gdpr +2026-03-30 10:45:00 \+0100 +2d 23h left' "$out"
 IRCASE_TEST_NOW="2026-03-27T15:00:00Z" "$IRCASE" clocks >"$T/out"
 check_match "overdue clock marked" 'sla-4h .*OVERDUE 1h 15m' "$(cat "$T/out")"
@@ -149,7 +151,9 @@ check "followup bad date fails" 2 "$?"
 check_match "followups marks overdue" '^ +1 +#1 +2026-03-01 +OVERDUE IT: Enable MFA' "$("$IRCASE" followups)"
 "$IRCASE" followup done 1 --note "Enforced"
 check "followup done row" "done|Enforced" "$(q 'SELECT state, done_note FROM followup WHERE id = 1')"
-check "followups --open" 1 "$("$IRCASE" followups --open | wc -l)"
+check "followups --open" 1 "$("$IRCASE" followups --open | grep -c '^ *[0-9]')"
+check_match "followups header" '^  ID  CASE +DUE +STATE +OWNER: TEXT$' \
+    "$("$IRCASE" followups | head -1)"
 "$IRCASE" followup done 1 2>"$T/err"
 check "followup done twice fails" 1 "$?"
 check "followups json keys" "case done_at done_note due id overdue owner state text" \
@@ -208,6 +212,8 @@ check "promoted case records link" 1 \
 "$IRCASE" weakness promote 1 --playbook "$pb" --title "Again" 2>"$T/err"
 check "weakness promoted twice fails" 1 "$?"
 check_match "weakness list shows case" '^ +1 .*case #3 +Sam: Printer' "$("$IRCASE" weakness list)"
+check_match "weakness list header" '^  ID  REPORTED +\[CASE\] BY: TEXT$' \
+    "$("$IRCASE" weakness list | head -1)"
 "$IRCASE" weakness verify >/dev/null
 check "weakness verify ok" 0 "$?"
 q "DROP TRIGGER weakness_no_update; UPDATE weakness SET body = replace(body, 'Printer', 'Scanner') WHERE seq = 1"
@@ -270,6 +276,10 @@ check "approval actions recorded" "step.approval_request|alice step.state|alice 
     "$(q "SELECT kind || '|' || actor FROM action WHERE case_id = $n AND step_seq = 1 ORDER BY seq" | tr '\n' ' ' | sed 's/ $//')"
 check "approve names requester" "alice|bob" \
     "$(q "SELECT json_extract(body, '\$.requested_by'), json_extract(body, '\$.approved_by') FROM action WHERE case_id = $n AND kind = 'step.approve'")"
+IRCASE_TEST_LOGIN=carol "$IRCASE" approve "$n" 1 2>"$T/err"
+check "approve twice fails" 1 "$?"
+check_match "approve twice names approver" \
+    "step 1 of case $n is already approved, by bob at " "$(cat "$T/err")"
 IRCASE_TEST_LOGIN=alice "$IRCASE" step "$n" 2 done --note "insurer agreed"
 check "request records note" "insurer agreed|insurer agreed" \
     "$(q "SELECT group_concat(json_extract(body, '\$.note'), '|') FROM action WHERE case_id = $n AND step_seq = 2 AND kind IN ('step.approval_request', 'step.state')")"

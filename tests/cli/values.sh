@@ -73,7 +73,7 @@ check "milestones stored" "eradicated recovered" \
 reject "notify unknown clock" 1 "has no clock 'nis2'" notify 1 nis2 --to csirt
 sed 's/^playbook:.*/playbook: missing.md/' \
     "$IRCASE_TOP/playbooks/scenarios/phishing-second-wave.md" >"$T/replay1.md"
-reject "drill scenario without playbook" 1 "names no playbook" \
+reject "drill scenario without playbook" 1 "playbook 'missing.md' of the scenario .* not found" \
     drill start --scenario "$T/replay1.md"
 
 echo "1..$_tap_n"
