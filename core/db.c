@@ -372,7 +372,9 @@ irc_db_fail(struct irc_db *db, struct irc_error *err, const char *doing)
 		    "process for more than %d ms; try again", db->path, doing,
 		    IRC_DB_BUSY_TIMEOUT_MS * IRC_DB_BEGIN_TRIES);
 	}
-	if ((code & 0xff) == SQLITE_FULL)
+	/* A full disk can also surface as an I/O error on the -shm file. */
+	if ((code & 0xff) == SQLITE_FULL ||
+	    sqlite3_system_errno(db->handle) == ENOSPC)
 		return irc_fail(err, st, "%s: %s: disk full; free some space "
 		    "and try again", db->path, doing);
 	return irc_fail(err, st, "%s: %s: %s", db->path, doing,
@@ -535,6 +537,71 @@ db_create_file(const char *path, struct irc_error *err)
 	    path, strerror(errno));
 }
 
+/* Opens name with flags and the settings of db_open(), closing any handle. */
+static enum irc_status
+db_open_flags(struct irc_db *db, const char *name, int flags,
+    struct irc_error *err)
+{
+	sqlite3_close_v2(db->handle);
+	db->handle = NULL;
+	if (sqlite3_open_v2(name, &db->handle, flags, NULL) != SQLITE_OK)
+		return irc_fail(err, IRC_ERR_DB, "cannot open database %s: %s",
+		    db->path, db->handle ? sqlite3_errmsg(db->handle) :
+		    "out of memory");
+	sqlite3_busy_timeout(db->handle, IRC_DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->handle, 1);
+	return db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+	    " SELECT count(*) FROM sqlite_schema", "cannot read the database",
+	    err);
+}
+
+/*
+ * Opens a database file that this process may not write, such as a copy
+ * handed to an auditor.  SQLite reads a WAL database read-only when it can
+ * create or open the -shm file beside it.  In a folder that is read-only
+ * too, the file is opened as immutable, which is right for a copy that
+ * nobody writes while it is read.
+ */
+static enum irc_status
+db_open_readonly(struct irc_db *db, struct irc_error *err)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/";
+	size_t size = 3 * strlen(db->path) + 32, n;
+	struct stat wal;
+	enum irc_status st;
+	char *uri, *wal_path;
+	bool pending;
+
+	if (db_open_flags(db, db->path, SQLITE_OPEN_READONLY, err) == IRC_OK)
+		return IRC_OK;
+	/* Immutable mode would not read changes still in the -wal file. */
+	wal_path = irc_xasprintf("%s-wal", db->path);
+	pending = stat(wal_path, &wal) == 0 && wal.st_size > 0;
+	free(wal_path);
+	if (pending)
+		return irc_fail(err, IRC_ERR_IO, "cannot read %s: it is read-only "
+		    "and its folder too, and its -wal file holds changes; copy "
+		    "the database with its -wal file to a writable folder",
+		    db->path);
+	/* A URI filename, every byte but unreserved ones percent-encoded. */
+	uri = irc_xcalloc(size, 1);
+	n = (size_t)snprintf(uri, size, "file:");
+	for (const unsigned char *p = (const unsigned char *)db->path; *p;
+	    p++) {
+		if (strchr(plain, *p) != NULL)
+			uri[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(uri + n, size - n, "%%%02X", *p);
+	}
+	snprintf(uri + n, size - n, "?immutable=1");
+	irc_error_clear(err);
+	st = db_open_flags(db, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+	    err);
+	free(uri);
+	return st;
+}
+
 static enum irc_status
 db_open(const char *path, bool create, struct irc_db **out,
     struct irc_error *err)
@@ -565,20 +632,25 @@ db_open(const char *path, bool create, struct irc_db **out,
 	if (irc_shared_is_group_writable(path))
 		umask(007);
 
+	if (create && access(path, W_OK) != 0)
+		return irc_fail(err, IRC_ERR_IO, "cannot write database %s: %s; "
+		    "ask its owner for write access, or use a command that only "
+		    "reads (list, show, export, verify)", path, strerror(errno));
+
 	db = irc_xcalloc(1, sizeof *db);
 	db->path = irc_xstrdup(path);
-	if (sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
+	/* Only readers get here without write access: a copy for an audit. */
+	if (!create && access(path, W_OK) != 0)
+		st = db_open_readonly(db, err);
+	else if (sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK)
 		st = irc_fail(err, IRC_ERR_DB, "cannot open database %s: %s", path,
 		    db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
-		goto fail;
-	}
-	sqlite3_busy_timeout(db->handle, IRC_DB_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(db->handle, 1);
-
-	st = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	    " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF",
-	    "cannot set up the database", err);
+	else
+		st = db_exec(db, "PRAGMA journal_mode=WAL;"
+		    " PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		    " PRAGMA trusted_schema=OFF", "cannot set up the database",
+		    err);
 	if (st != IRC_OK)
 		goto fail;
 	if (create)
