@@ -85,6 +85,36 @@ evidence_only(const struct cli_ctx *ctx, const char *sub,
 	return true;
 }
 
+/*
+ * Warns when item number of case_id has the same path and SHA-256 as an
+ * earlier item: the file was most likely added twice by mistake.  The
+ * item stays recorded, since the log is append-only.
+ */
+static void
+evidence_warn_repeat(struct irc_db *db, int64_t case_id, int64_t number)
+{
+	struct irc_evidence *list;
+	const struct irc_evidence *added = NULL;
+	size_t n;
+
+	if (irc_evidence_list(db, case_id, &list, &n, NULL) != IRC_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].number == number)
+			added = &list[i];
+	for (size_t i = 0; added != NULL && i < n; i++) {
+		if (list[i].number == number ||
+		    strcmp(list[i].sha256, added->sha256) != 0 ||
+		    strcmp(list[i].path, added->path) != 0)
+			continue;
+		fprintf(stderr, "ircase: warning: evidence %" PRId64 " is the "
+		    "same file as evidence %" PRId64 " (same path and "
+		    "SHA-256); both are recorded\n", number, list[i].number);
+		break;
+	}
+	irc_evidence_free(list, n);
+}
+
 static int
 evidence_add(struct irc_db *db, int64_t case_id, const char *file,
     const struct evidence_args *a)
@@ -99,6 +129,7 @@ evidence_add(struct irc_db *db, int64_t case_id, const char *file,
 	    &number, &err) != IRC_OK)
 		return cli_fail(&err);
 	printf("%" PRId64 "\n", number);
+	evidence_warn_repeat(db, case_id, number);
 	return CLI_EXIT_OK;
 }
 

@@ -37,6 +37,11 @@ cli_sign_case(struct irc_db *db, int64_t case_id, enum irc_sign_mode mode,
 		    r.notice);
 		return required ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	}
+	if (r.unchanged && r.fingerprint[0] != '\0' && !quiet) {
+		printf("case %" PRId64 ": head %.12s... is already signed by "
+		    "%s; nothing added\n", case_id, r.head, r.fingerprint);
+		return CLI_EXIT_OK;
+	}
 	if (r.done && !quiet) {
 		printf("case %" PRId64 ": signed head %.12s... (%" PRId64
 		    " action%s) as ", case_id, r.head, r.actions,

@@ -398,6 +398,26 @@ sign_append(struct irc_db *db, int64_t case_id,
 	return st;
 }
 
+/* Returns true when the last action of case_id was signed by fingerprint. */
+static bool
+last_signed_by(struct irc_db *db, int64_t case_id, const char *fingerprint)
+{
+	sqlite3_stmt *stmt;
+	bool same = false;
+
+	if (sqlite3_prepare_v2(irc_db_handle(db), "SELECT json_extract(body,"
+	    " '$.signer_fingerprint') FROM action WHERE case_id = ?"
+	    " ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(stmt, 1, case_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) == SQLITE_TEXT)
+		same = strcmp((const char *)sqlite3_column_text(stmt, 0),
+		    fingerprint) == 0;
+	sqlite3_finalize(stmt);
+	return same;
+}
+
 enum irc_status
 irc_case_sign(struct irc_db *db, int64_t case_id,
     const struct irc_actor *actor, enum irc_sign_mode mode,
@@ -432,6 +452,14 @@ irc_case_sign(struct irc_db *db, int64_t case_id,
 	if (st != IRC_OK || key.path == NULL)
 		goto out;
 	snprintf(r->fingerprint, sizeof r->fingerprint, "%s", key.fingerprint);
+	/*
+	 * A second checkpoint of the same head by the same key proves
+	 * nothing new; another key's co-signature does, so it is added.
+	 */
+	if (last_is_sign && last_signed_by(db, case_id, key.fingerprint)) {
+		r->unchanged = true;
+		goto out;
+	}
 	text = irc_sign_text(uuid, case_id, r->actions, r->head, irc_now_us());
 	if ((st = key_sign(&key, text, &armor, err)) != IRC_OK)
 		goto out;

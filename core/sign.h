@@ -37,13 +37,15 @@
 #define IRC_SIGN_PRINCIPAL_MAX 128
 
 enum irc_sign_mode {
-	IRC_SIGN_ALWAYS,	/* sign the current head */
+	IRC_SIGN_ALWAYS,	/* sign the current head, unless the same
+				   key signed it last (unchanged set) */
 	IRC_SIGN_IF_CHANGED,	/* skip when the last action is a checkpoint */
 };
 
 struct irc_sign_result {
 	bool done;		/* a chain.sign action was added */
-	bool unchanged;		/* IF_CHANGED found the head already signed */
+	bool unchanged;		/* the head was already signed: by any key
+				   (IF_CHANGED) or by this key (ALWAYS) */
 	/* Why nothing was signed because no key was available, or "". */
 	char notice[IRC_ERROR_MAX];
 	int64_t actions;	/* the signed action count */

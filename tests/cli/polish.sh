@@ -27,4 +27,18 @@ check_match "notify built-in rule not started" \
 check_match "notify names the case's clocks" \
     "has no clock 'nis2'; its clocks are gdpr" "$(cat "$T/err")"
 
+# The same file added twice is recorded twice, with a warning.
+echo "mail" >"$T/mail.eml"
+"$IRCASE" evidence add 1 "$T/mail.eml" >/dev/null 2>"$T/err"
+check "evidence first add no warning" "" "$(cat "$T/err")"
+out=$("$IRCASE" evidence add 1 "$T/mail.eml" 2>"$T/err")
+check "evidence repeat exit status" 0 "$?"
+check "evidence repeat recorded" 2 "$out"
+check_match "evidence repeat warns" \
+    "^ircase: warning: evidence 2 is the same file as evidence 1 \(same path and SHA-256\); both are recorded$" \
+    "$(cat "$T/err")"
+echo "changed" >"$T/mail.eml"
+"$IRCASE" evidence add 1 "$T/mail.eml" >/dev/null 2>"$T/err"
+check "evidence changed file no warning" "" "$(cat "$T/err")"
+
 echo "1..$_tap_n"

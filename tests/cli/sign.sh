@@ -52,6 +52,10 @@ check_match "checkpoint names the head" "^head: $head$" "$text"
 check_match "checkpoint counts actions" "^actions: 2$" "$text"
 check "checkpoint records the key" "$fp|$me" \
     "$(q "SELECT json_extract(body, '$.signer_fingerprint'), json_extract(body, '$.principal') FROM action WHERE case_id = 2 AND seq = 3")"
+out=$("$IRCASE" sign 2)
+check "sign twice exit status" 0 "$?"
+check_match "sign twice says already signed" "^case 2: head .* is already signed by $fp_re; nothing added$" "$out"
+check "sign twice adds no action" 3 "$(q "SELECT max(seq) FROM action WHERE case_id = 2")"
 
 # The stored signature verifies with ssh-keygen alone.
 q "SELECT json_extract(body, '$.signature') FROM action WHERE case_id = 2 AND seq = 3" >"$T/sig"
