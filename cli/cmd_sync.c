@@ -21,8 +21,9 @@ static const char sync_options[] =
     "every case with actions waiting.\n"
     "\n"
     "  --dry-run     list what would be sent; contact no server\n"
-    "  --status      show, per case, the actions pending and failed and\n"
-    "                the last error\n"
+    "  --status      show, per case, the actions pending and failed, the\n"
+    "                last error and whether TheHive holds the current\n"
+    "                chain head\n"
     "  --push-only   send, but do not pull\n"
     "  --import NUMBER\n"
     "                create a local case from TheHive case NUMBER, linked\n"
@@ -34,8 +35,9 @@ static const char sync_options[] =
     "\n"
     "Settings: the thehive section of config.yaml, or IRCASE_THEHIVE_URL,\n"
     "IRCASE_THEHIVE_ORG, IRCASE_THEHIVE_KEY_FILE (or _KEY_CMD, _KEY) and\n"
-    "the others listed in ircase.conf(5).  Exits 1 when an action could\n"
-    "not be sent.\n";
+    "the others listed in ircase.conf(5).  Without a drill URL\n"
+    "(IRCASE_THEHIVE_DRILL_URL), drill cases are skipped.  Exits 1 when\n"
+    "an action could not be sent.\n";
 
 struct irc_hive_config *
 cli_hive_config(bool insecure)
@@ -61,6 +63,24 @@ cli_hive_config(bool insecure)
 	return cfg;
 }
 
+/*
+ * Loads the TheHive settings without the API keys, for the options that
+ * send nothing; prints the error and returns NULL when they are invalid.
+ */
+static struct irc_hive_config *
+hive_settings(void)
+{
+	struct irc_hive_config *cfg = NULL;
+	struct irc_error err;
+
+	irc_error_clear(&err);
+	if (irc_hive_config_load_settings(NULL, &cfg, &err) != IRC_OK) {
+		cli_fail(&err);
+		return NULL;
+	}
+	return cfg;
+}
+
 static void
 print_error_line(const char *prefix, const char *msg)
 {
@@ -69,50 +89,77 @@ print_error_line(const char *prefix, const char *msg)
 	fputc('\n', stdout);
 }
 
+/* Prints the first line of one case's sync state. */
+static void
+status_print_case(const struct irc_sync_status *s)
+{
+	char when[64];
+
+	printf("case %" PRId64 " (%s): ", s->case_id, s->target);
+	if (s->skipped) {
+		puts("not synced (no drill target)");
+		return;
+	}
+	if (s->remote_id[0] != '\0')
+		printf("TheHive case #%" PRId64 " (%s)", s->remote_number,
+		    s->remote_id);
+	else
+		printf("not in TheHive yet");
+	printf(", %" PRId64 " pending, %" PRId64 " failed", s->pending,
+	    s->failed);
+	if (s->conflicts > 0)
+		printf(", %" PRId64 " conflict%s", s->conflicts,
+		    s->conflicts == 1 ? "" : "s");
+	if (s->last_sync_us > 0)
+		printf(", last sync %s", irc_time_local(s->last_sync_us, when,
+		    sizeof when));
+	fputc('\n', stdout);
+}
+
+/*
+ * Prints whether TheHive holds the current chain head, as of the last
+ * sync.  It is printed for every case, so a reader need not infer it
+ * from silence.
+ */
+static void
+status_print_head(const struct irc_sync_status *s)
+{
+	if (s->pushed_head[0] == '\0')
+		printf("  TheHive holds no chain head yet; the local head is "
+		    "%.12s\n", s->local_head);
+	else if (strcmp(s->pushed_head, s->local_head) != 0)
+		printf("  TheHive holds chain head %.12s; the local head is "
+		    "%.12s (changed since the last sync)\n", s->pushed_head,
+		    s->local_head);
+	else
+		printf("  TheHive holds the current chain head %.12s\n",
+		    s->local_head);
+}
+
 static int
 sync_status_print(struct irc_db *db, int64_t case_id)
 {
+	struct irc_hive_config *cfg = hive_settings();
 	struct irc_sync_status *list = NULL;
 	struct irc_error err;
 	size_t n = 0;
-	char when[64];
 
+	if (cfg == NULL)
+		return CLI_EXIT_FAIL;
 	irc_error_clear(&err);
-	if (irc_sync_status(db, case_id, &list, &n, &err) != IRC_OK)
+	if (irc_sync_status(db, cfg, case_id, &list, &n, &err) != IRC_OK) {
+		irc_hive_config_free(cfg);
 		return cli_fail(&err);
+	}
+	irc_hive_config_free(cfg);
 	if (n == 0)
 		printf("nothing to sync%s\n", case_id ? " for this case" : "");
 	for (size_t i = 0; i < n; i++) {
-		struct irc_sync_status *s = &list[i];
-
-		printf("case %" PRId64 " (%s): ", s->case_id, s->target);
-		if (s->remote_id[0] != '\0')
-			printf("TheHive case #%" PRId64 " (%s)", s->remote_number,
-			    s->remote_id);
-		else
-			printf("not in TheHive yet");
-		printf(", %" PRId64 " pending, %" PRId64 " failed", s->pending,
-		    s->failed);
-		if (s->conflicts > 0)
-			printf(", %" PRId64 " conflict%s", s->conflicts,
-			    s->conflicts == 1 ? "" : "s");
-		if (s->last_sync_us > 0)
-			printf(", last sync %s", irc_time_local(s->last_sync_us,
-			    when, sizeof when));
-		fputc('\n', stdout);
-		/* Always said, so a reader need not infer it from silence. */
-		if (s->pushed_head[0] == '\0')
-			printf("  TheHive holds no chain head yet; the local head "
-			    "is %.12s\n", s->local_head);
-		else if (strcmp(s->pushed_head, s->local_head) != 0)
-			printf("  TheHive holds chain head %.12s; the local head is "
-			    "%.12s (changed since the last sync)\n", s->pushed_head,
-			    s->local_head);
-		else
-			printf("  TheHive holds the current chain head %.12s\n",
-			    s->local_head);
-		if (s->last_error != NULL)
-			print_error_line("  last error: ", s->last_error);
+		status_print_case(&list[i]);
+		status_print_head(&list[i]);
+		/* A skipped drill's old error is only the missing target. */
+		if (!list[i].skipped && list[i].last_error != NULL)
+			print_error_line("  last error: ", list[i].last_error);
 	}
 	irc_sync_status_free(list, n);
 	return CLI_EXIT_OK;
@@ -121,13 +168,20 @@ sync_status_print(struct irc_db *db, int64_t case_id)
 static int
 sync_dry_run(struct irc_db *db, int64_t case_id)
 {
+	struct irc_hive_config *cfg = hive_settings();
 	struct irc_sync_pending *list = NULL;
 	struct irc_error err;
 	size_t n = 0;
 
+	if (cfg == NULL)
+		return CLI_EXIT_FAIL;
 	irc_error_clear(&err);
-	if (irc_sync_pending_list(db, case_id, &list, &n, &err) != IRC_OK)
+	if (irc_sync_pending_list(db, cfg, case_id, &list, &n, &err) !=
+	    IRC_OK) {
+		irc_hive_config_free(cfg);
 		return cli_fail(&err);
+	}
+	irc_hive_config_free(cfg);
 	for (size_t i = 0; i < n; i++) {
 		printf("case %" PRId64 " action %" PRId64 " %s -> %s (%s)",
 		    list[i].case_id, list[i].seq, list[i].kind, list[i].target,
@@ -163,7 +217,8 @@ env_long(const char *name, long fallback, long max)
  * it is; without a key the first case prints why and the rest are skipped.
  */
 static void
-sync_sign_heads(struct irc_db *db, int64_t case_id)
+sync_sign_heads(struct irc_db *db, const struct irc_hive_config *cfg,
+    int64_t case_id)
 {
 	struct irc_sync_pending *list = NULL;
 	struct irc_sign_result r;
@@ -172,7 +227,7 @@ sync_sign_heads(struct irc_db *db, int64_t case_id)
 	size_t n = 0;
 
 	irc_error_clear(&err);
-	if (irc_sync_pending_list(db, case_id, &list, &n, &err) != IRC_OK)
+	if (irc_sync_pending_list(db, cfg, case_id, &list, &n, &err) != IRC_OK)
 		return;
 	irc_actor_current(&actor);
 	for (size_t i = 0; i < n; i++) {
@@ -210,7 +265,7 @@ sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
 	opts.no_wait = no_wait;
 	opts.max_attempts = (int)env_long("IRCASE_SYNC_ATTEMPTS", 0, 100);
 	opts.backoff_base_ms = env_long("IRCASE_SYNC_BACKOFF_MS", 0, 60000);
-	sync_sign_heads(db, case_id);
+	sync_sign_heads(db, cfg, case_id);
 	irc_error_clear(&err);
 	st = irc_sync_run(db, cfg, &opts, &res, &err);
 	irc_hive_config_free(cfg);
@@ -229,6 +284,10 @@ sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
 		    res.conflicts == 1 ? "" : "s", res.requests);
 	if (res.last_error[0] != '\0')
 		print_error_line("last error: ", res.last_error);
+	if (!quiet && res.cases_skipped > 0)
+		printf("%d drill case%s not synced: no drill target is configured "
+		    "(IRCASE_THEHIVE_DRILL_URL)\n", res.cases_skipped,
+		    res.cases_skipped == 1 ? "" : "s");
 	if (res.failed > 0 || res.pending > 0) {
 		fputs("ircase: some actions were not sent; see 'ircase sync "
 		    "--status'\n", stderr);

@@ -1761,11 +1761,17 @@ target_sync(struct sync_pass *p, const struct irc_hive_target *t,
 	if ((st = cases_pending(p, t->name, p->opts->case_id, &ids, &n, err)) !=
 	    IRC_OK || n == 0)
 		goto out;
+	/*
+	 * Drills never go to production, so without a drill URL their cases
+	 * are skipped: nothing is sent and nothing counts as pending.
+	 */
+	if (t->url == NULL && strcmp(t->name, "drill") == 0) {
+		p->res->cases_skipped += (int)n;
+		goto out;
+	}
 	if (t->url == NULL) {
-		st = target_blocked(p, t->name, strcmp(t->name, "drill") == 0 ?
-		    "no drill target is configured (IRCASE_THEHIVE_DRILL_URL); "
-		    "drill cases are never sent to production" :
-		    "no TheHive URL is configured (IRCASE_THEHIVE_URL)", err);
+		st = target_blocked(p, t->name, "no TheHive URL is configured "
+		    "(IRCASE_THEHIVE_URL)", err);
 		goto out;
 	}
 	p->hive = irc_hive_new(t);

@@ -66,15 +66,18 @@ struct irc_sync_result {
 	int64_t pulled;		/* actions added from TheHive */
 	int64_t conflicts;	/* steps changed on both sides */
 	int64_t requests;	/* HTTP requests made */
+	int cases_skipped;	/* drill cases left out: no drill target */
 	char last_error[IRC_ERROR_MAX];	/* the last error of the pass, or "" */
 	bool busy;		/* another pass held the lock (no_wait) */
 };
 
 /*
  * Runs one sync pass with the settings in cfg.  Rows of drill cases go to
- * cfg->drill only; without a drill URL they stay pending with a reason.
- * A pass that could reach no server is IRC_ERR_IO; per-row failures are
- * not errors of the pass but are counted in *result and kept on the rows.
+ * cfg->drill only.  Without a drill URL, drill cases are skipped: they
+ * are counted in result->cases_skipped, not as pending or failed, and
+ * their rows stay as they are.  A pass that could reach no server is
+ * IRC_ERR_IO; per-row failures are not errors of the pass but are
+ * counted in *result and kept on the rows.
  */
 enum irc_status irc_sync_run(struct irc_db *db,
     const struct irc_hive_config *cfg, const struct irc_sync_opts *opts,
@@ -97,6 +100,7 @@ enum irc_status irc_sync_import(struct irc_db *db,
 struct irc_sync_status {
 	int64_t case_id;
 	char target[16];	/* "production" or "drill" */
+	bool skipped;		/* a drill case with no drill target: not synced */
 	char remote_id[64];	/* "" before the first sync */
 	int64_t remote_number;	/* 0 before the first sync */
 	int64_t pending;
@@ -110,9 +114,12 @@ struct irc_sync_status {
 
 /*
  * Fills *out with one entry per case that has outbox rows (only case_id
- * when it is not 0).  Free with irc_sync_status_free().
+ * when it is not 0).  cfg, when not NULL, sets skipped on the drill
+ * cases when it has no drill URL; with NULL no case is marked skipped.
+ * Free with irc_sync_status_free().
  */
-enum irc_status irc_sync_status(struct irc_db *db, int64_t case_id,
+enum irc_status irc_sync_status(struct irc_db *db,
+    const struct irc_hive_config *cfg, int64_t case_id,
     struct irc_sync_status **out, size_t *count, struct irc_error *err);
 void irc_sync_status_free(struct irc_sync_status *list, size_t count);
 
@@ -126,7 +133,14 @@ struct irc_sync_pending {
 	char *last_error;	/* NULL when none */
 };
 
-enum irc_status irc_sync_pending_list(struct irc_db *db, int64_t case_id,
+/*
+ * Fills *out with the outbox rows not yet done (only case_id's when it
+ * is not 0), by case and then outbox order.  cfg, when not NULL, leaves
+ * out the rows of drill cases when it has no drill URL, since a pass
+ * skips them.  Free with irc_sync_pending_free().
+ */
+enum irc_status irc_sync_pending_list(struct irc_db *db,
+    const struct irc_hive_config *cfg, int64_t case_id,
     struct irc_sync_pending **out, size_t *count, struct irc_error *err);
 void irc_sync_pending_free(struct irc_sync_pending *list, size_t count);
 

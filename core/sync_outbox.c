@@ -48,9 +48,17 @@ dup_text(sqlite3_stmt *stmt, int col)
 	return s != NULL ? irc_xstrdup((const char *)s) : NULL;
 }
 
+/* Returns true when cfg is known and has no drill URL. */
+static bool
+drills_skipped(const struct irc_hive_config *cfg)
+{
+	return cfg != NULL && cfg->drill.url == NULL;
+}
+
 enum irc_status
-irc_sync_status(struct irc_db *db, int64_t case_id,
-    struct irc_sync_status **out, size_t *count, struct irc_error *err)
+irc_sync_status(struct irc_db *db, const struct irc_hive_config *cfg,
+    int64_t case_id, struct irc_sync_status **out, size_t *count,
+    struct irc_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	struct irc_sync_status *list = NULL;
@@ -88,6 +96,8 @@ irc_sync_status(struct irc_db *db, int64_t case_id,
 		memset(s, 0, sizeof *s);
 		s->case_id = sqlite3_column_int64(stmt, 0);
 		copy_text(s->target, sizeof s->target, stmt, 1);
+		s->skipped = drills_skipped(cfg) &&
+		    strcmp(s->target, "drill") == 0;
 		copy_text(s->remote_id, sizeof s->remote_id, stmt, 2);
 		s->remote_number = sqlite3_column_int64(stmt, 3);
 		s->pending = sqlite3_column_int64(stmt, 4);
@@ -119,8 +129,9 @@ irc_sync_status_free(struct irc_sync_status *list, size_t count)
 }
 
 enum irc_status
-irc_sync_pending_list(struct irc_db *db, int64_t case_id,
-    struct irc_sync_pending **out, size_t *count, struct irc_error *err)
+irc_sync_pending_list(struct irc_db *db, const struct irc_hive_config *cfg,
+    int64_t case_id, struct irc_sync_pending **out, size_t *count,
+    struct irc_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	struct irc_sync_pending *list = NULL;
@@ -134,9 +145,11 @@ irc_sync_pending_list(struct irc_db *db, int64_t case_id,
 	    " a.kind, o.target, o.state, o.last_error FROM outbox o"
 	    " JOIN action a ON a.id = o.action_id"
 	    " WHERE o.state != 'done' AND (?1 = 0 OR o.case_id = ?1)"
+	    " AND NOT (?2 AND o.target = 'drill')"
 	    " ORDER BY o.case_id, o.id", -1, &stmt, NULL) != SQLITE_OK)
 		return irc_db_fail(db, err, "cannot read the outbox");
 	sqlite3_bind_int64(stmt, 1, case_id);
+	sqlite3_bind_int(stmt, 2, drills_skipped(cfg));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct irc_sync_pending *p;
 

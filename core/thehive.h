@@ -61,6 +61,14 @@ struct irc_hive_config {
  */
 enum irc_status irc_hive_config_load(const char *path,
     struct irc_hive_config **out, struct irc_error *err);
+
+/*
+ * Loads the settings as irc_hive_config_load() does but reads no API key,
+ * so key and key_source stay NULL and no key command runs.  For commands
+ * that send nothing, such as "ircase sync --status".
+ */
+enum irc_status irc_hive_config_load_settings(const char *path,
+    struct irc_hive_config **out, struct irc_error *err);
 void irc_hive_config_free(struct irc_hive_config *cfg);
 
 /* The server generation, read from the status endpoints. */

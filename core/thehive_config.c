@@ -409,8 +409,9 @@ url_trim(char *url)
 		url[--n] = '\0';
 }
 
-enum irc_status
-irc_hive_config_load(const char *path, struct irc_hive_config **out,
+/* Loads the settings, and the keys too when read_keys is set. */
+static enum irc_status
+config_load(const char *path, bool read_keys, struct irc_hive_config **out,
     struct irc_error *err)
 {
 	struct irc_hive_config *cfg = irc_xcalloc(1, sizeof *cfg);
@@ -435,8 +436,9 @@ irc_hive_config_load(const char *path, struct irc_hive_config **out,
 		goto out;
 	url_trim(cfg->production.url);
 	url_trim(cfg->drill.url);
-	if ((st = target_key(&cfg->production, &psrc, path, err)) != IRC_OK ||
-	    (st = target_key(&cfg->drill, &dsrc, path, err)) != IRC_OK)
+	if (read_keys &&
+	    ((st = target_key(&cfg->production, &psrc, path, err)) != IRC_OK ||
+	    (st = target_key(&cfg->drill, &dsrc, path, err)) != IRC_OK))
 		goto out;
 	*out = cfg;
 out:
@@ -446,6 +448,20 @@ out:
 	if (st != IRC_OK)
 		irc_hive_config_free(cfg);
 	return st;
+}
+
+enum irc_status
+irc_hive_config_load(const char *path, struct irc_hive_config **out,
+    struct irc_error *err)
+{
+	return config_load(path, true, out, err);
+}
+
+enum irc_status
+irc_hive_config_load_settings(const char *path,
+    struct irc_hive_config **out, struct irc_error *err)
+{
+	return config_load(path, false, out, err);
 }
 
 static void

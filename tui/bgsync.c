@@ -37,9 +37,14 @@ static struct {
 	long interval;		/* seconds between passes */
 	pid_t child;		/* running pass, or 0 */
 	time_t started;		/* when the last pass started */
+	struct irc_hive_config *cfg;	/* settings without keys, or NULL */
 } bg;
 
-/* Reads the settings once: is any target configured, and the interval. */
+/*
+ * Reads the settings once: is any target configured, and the interval.
+ * The API keys are not read here, so no key command runs beside the
+ * screen; the child pass reads them.
+ */
 static void
 bgsync_check(void)
 {
@@ -57,10 +62,10 @@ bgsync_check(void)
 			bg.interval = n;
 	}
 	irc_error_clear(&err);
-	if (irc_hive_config_load(NULL, &cfg, &err) != IRC_OK)
+	if (irc_hive_config_load_settings(NULL, &cfg, &err) != IRC_OK)
 		return;
 	bg.enabled = cfg->production.url != NULL || cfg->drill.url != NULL;
-	irc_hive_config_free(cfg);
+	bg.cfg = cfg;
 }
 
 /*
@@ -128,7 +133,8 @@ tui_bgsync_status(struct irc_db *db, int64_t case_id, char *buf, size_t size)
 	if (!bg.enabled)
 		return false;
 	irc_error_clear(&err);
-	if (irc_sync_status(db, case_id, &list, &n, &err) != IRC_OK || n == 0) {
+	if (irc_sync_status(db, bg.cfg, case_id, &list, &n, &err) != IRC_OK ||
+	    n == 0) {
 		irc_sync_status_free(list, n);
 		snprintf(buf, size, "sync: nothing yet");
 		return true;
@@ -139,6 +145,11 @@ tui_bgsync_status(struct irc_db *db, int64_t case_id, char *buf, size_t size)
 
 		if (localtime_r(&s, &tm) != NULL)
 			strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	}
+	if (list[0].skipped) {
+		snprintf(buf, size, "sync: not synced (no drill target)");
+		irc_sync_status_free(list, n);
+		return true;
 	}
 	if (strcmp(list[0].target, "drill") == 0)
 		len = snprintf(buf, size, "drill target  ");

@@ -254,9 +254,11 @@ fresh_db drill
 sqlite3 "$IRCASE_DB" "UPDATE \"case\" SET kind = 'drill'; UPDATE outbox SET target = 'drill'"
 curl -s -X POST "$URL/_fake/reset" >/dev/null
 "$IRCASE" sync >"$T/out" 2>&1
+check "drill: sync without drill target exits 0" 0 $?
 state
 check "drill: nothing in production" 0 "$(count cases)"
-check_match "drill: reason kept" "no drill target" "$("$IRCASE" sync --status)"
+check "drill: no request to production" 0 "$(python3 -c "import json; print(len(json.load(open('$T/state.json'))['requests']))")"
+check_match "drill: reason kept" "not synced \\(no drill target\\)" "$("$IRCASE" sync --status)"
 IRCASE_THEHIVE_DRILL_URL="$URL" IRCASE_THEHIVE_DRILL_KEY="$KEY" "$IRCASE" sync >"$T/out" 2>&1
 state
 check "drill: sent to the drill target" 1 "$(count cases)"

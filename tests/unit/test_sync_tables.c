@@ -173,7 +173,8 @@ status_reads_tables(void **state)
 	int64_t actions = unit_sql_int(f->db, "SELECT count(*) FROM outbox");
 	size_t n = 0;
 
-	assert_int_equal(irc_sync_status(f->db, 0, &list, &n, &err), IRC_OK);
+	assert_int_equal(irc_sync_status(f->db, NULL, 0, &list, &n, &err),
+	    IRC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].case_id, f->case_id);
 	assert_string_equal(list[0].target, "production");
@@ -189,8 +190,8 @@ status_reads_tables(void **state)
 	    "INSERT INTO remote_map (target, kind, local_id, remote_id,"
 	    " remote_number, synced_at) VALUES ('production', 'case', 1, '~9',"
 	    " 7, 0)"), SQLITE_OK);
-	assert_int_equal(irc_sync_status(f->db, f->case_id, &list, &n, &err),
-	    IRC_OK);
+	assert_int_equal(irc_sync_status(f->db, NULL, f->case_id, &list, &n,
+	    &err), IRC_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].remote_id, "~9");
 	assert_int_equal(list[0].remote_number, 7);
@@ -199,11 +200,55 @@ status_reads_tables(void **state)
 	assert_string_equal(list[0].last_error, "HTTP 413");
 	irc_sync_status_free(list, n);
 
-	assert_int_equal(irc_sync_pending_list(f->db, 0, &pending, &n, &err),
-	    IRC_OK);
+	assert_int_equal(irc_sync_pending_list(f->db, NULL, 0, &pending, &n,
+	    &err), IRC_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(pending[0].state, "failed");
 	assert_string_equal(pending[0].last_error, "HTTP 413");
+	irc_sync_pending_free(pending, n);
+}
+
+/* A drill case while the settings have no drill URL: skipped, not listed. */
+static void
+status_skips_drills_without_target(void **state)
+{
+	struct fixture *f = *state;
+	struct irc_hive_config cfg;
+	char drill_url[] = "http://127.0.0.1:9";
+	struct irc_sync_status *list = NULL;
+	struct irc_sync_pending *pending = NULL;
+	struct irc_error err;
+	int64_t rows = unit_sql_int(f->db, "SELECT count(*) FROM outbox");
+	size_t n = 0;
+
+	assert_true(rows > 0);
+	assert_int_equal(sql_rc(f->db, "UPDATE \"case\" SET kind = 'drill';"
+	    "UPDATE outbox SET target = 'drill'"), SQLITE_OK);
+	memset(&cfg, 0, sizeof cfg);
+
+	assert_int_equal(irc_sync_status(f->db, &cfg, 0, &list, &n, &err),
+	    IRC_OK);
+	assert_int_equal(n, 1);
+	assert_true(list[0].skipped);
+	irc_sync_status_free(list, n);
+	assert_int_equal(irc_sync_pending_list(f->db, &cfg, 0, &pending, &n,
+	    &err), IRC_OK);
+	assert_int_equal(n, 0);
+	irc_sync_pending_free(pending, n);
+
+	/* Unknown settings and a drill URL both keep the drill listed. */
+	assert_int_equal(irc_sync_status(f->db, NULL, 0, &list, &n, &err),
+	    IRC_OK);
+	assert_false(list[0].skipped);
+	irc_sync_status_free(list, n);
+	cfg.drill.url = drill_url;
+	assert_int_equal(irc_sync_status(f->db, &cfg, 0, &list, &n, &err),
+	    IRC_OK);
+	assert_false(list[0].skipped);
+	irc_sync_status_free(list, n);
+	assert_int_equal(irc_sync_pending_list(f->db, &cfg, 0, &pending, &n,
+	    &err), IRC_OK);
+	assert_int_equal((int64_t)n, rows);
 	irc_sync_pending_free(pending, n);
 }
 
@@ -221,6 +266,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(status_reads_tables, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(status_skips_drills_without_target,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
