@@ -447,9 +447,22 @@ out:
 	return st;
 }
 
+/*
+ * The last column is 0 when a value has a type or range that ircase never
+ * writes ('2abc' in time_us, a step number past INT_MAX): read through the
+ * conversions above, such a row could hash like the original while
+ * sqlite3 shows something else, so the chain walk rejects it.
+ */
 static const char action_columns[] =
     "SELECT id, case_id, seq, coalesce(step_seq, 0), time_us, actor, origin,"
-    " kind, body, prev_hash, hash FROM action";
+    " kind, body, prev_hash, hash,"
+    " typeof(seq) = 'integer' AND typeof(time_us) = 'integer'"
+    " AND (step_seq IS NULL OR (typeof(step_seq) = 'integer'"
+    " AND step_seq BETWEEN 1 AND 2147483647))"
+    " AND typeof(actor) = 'text' AND typeof(origin) = 'text'"
+    " AND typeof(kind) = 'text' AND typeof(body) = 'text'"
+    " AND typeof(prev_hash) = 'text' AND typeof(hash) = 'text'"
+    " FROM action";
 
 /* Returns a text column without copying it, "" for NULL. */
 static char *
@@ -481,6 +494,7 @@ action_from_row(sqlite3_stmt *stmt, struct irc_action *a, bool borrow)
 	a->body = text(stmt, 8);
 	copy_hash(a->prev_hash, stmt, 9);
 	copy_hash(a->hash, stmt, 10);
+	a->malformed = sqlite3_column_int(stmt, 11) == 0;
 }
 
 enum irc_status
@@ -588,7 +602,11 @@ irc_chain_walk_add(struct irc_chain_walk *w, const struct irc_action *a)
 		    ") does not follow the previous action's hash: an "
 		    "action before it was removed or changed", a->id, a->seq);
 	irc_action_hash(a, w->uuid, expect);
-	if (strcmp(expect, a->hash) != 0)
+	if (a->malformed)
+		verify_mismatch(r, a, "action id %" PRId64 " (seq %" PRId64
+		    ") has a value of a type or range that ircase never writes: "
+		    "the row was changed", a->id, a->seq);
+	else if (strcmp(expect, a->hash) != 0)
 		verify_mismatch(r, a, "action id %" PRId64 " (seq %" PRId64
 		    ") does not match its hash: its content was changed",
 		    a->id, a->seq);

@@ -50,6 +50,7 @@ struct irc_action {
 	char *body;		/* canonical JSON text */
 	char prev_hash[IRC_HASH_HEX];
 	char hash[IRC_HASH_HEX];
+	bool malformed;		/* read with a column of the wrong type */
 };
 
 /*

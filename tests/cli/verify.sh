@@ -130,4 +130,21 @@ check_match "step on broken chain warns" '^ircase: warning: the action log of ca
 "$IRCASE" note 2 "intact case" 2>"$T/err"
 check "note on intact chain prints nothing" "" "$(cat "$T/err")"
 
+# Values of a type or range ircase never writes hash like the originals
+# once converted, so verify rejects the row itself.
+sqlite3 "$IRCASE_DB" "DROP TRIGGER IF EXISTS action_no_update"
+for change in "step_seq = 4294967298" "step_seq = '2abc'" "step_seq = -5" \
+    "time_us = time_us || 'xyz'" "body = CAST(body AS BLOB)"; do
+	n=$("$IRCASE" new --playbook "$(dirname "$0")/../../playbooks/phishing.md" \
+	    --title "Type target")
+	"$IRCASE" step "$n" 2 start
+	sqlite3 "$IRCASE_DB" "UPDATE action SET $change
+	    WHERE case_id = $n AND seq = 2"
+	out=$("$IRCASE" verify "$n" 2>&1)
+	check "verify rejects $change" 3 "$?"
+	check_match "verify names the changed row ($change)" \
+	    "seq 2\\) has a value of a type or range that ircase never writes" \
+	    "$out"
+done
+
 echo "1..$_tap_n"
