@@ -267,9 +267,62 @@ import_steps(struct sync_pass *p, int64_t case_id,
 	return st;
 }
 
+/* Returns true when step seq of the case needs approval. */
+static bool
+import_needs_approval(struct sync_pass *p, int64_t case_id, int seq)
+{
+	sqlite3_stmt *stmt = NULL;
+	bool needs = false;
+
+	if (sqlite3_prepare_v2(irc_db_handle(p->db), "SELECT requires_approval"
+	    " FROM step WHERE case_id = ? AND seq = ?", -1, &stmt, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, case_id);
+		sqlite3_bind_int(stmt, 2, seq);
+		needs = sqlite3_step(stmt) == SQLITE_ROW &&
+		    sqlite3_column_int(stmt, 0) != 0;
+	}
+	sqlite3_finalize(stmt);
+	return needs;
+}
+
+/*
+ * Records that a task was completed in TheHive while its step needs
+ * approval, and leaves the step pending.  As in a pull, a TheHive
+ * status is never a responder's request or approval.
+ */
+static enum irc_status
+import_approval_kept(struct sync_pass *p, int64_t case_id, int seq,
+    const char *status, const struct irc_actor *actor, struct irc_error *err)
+{
+	char reason[IRC_ERROR_MAX];
+	enum irc_status st;
+	json_t *body;
+
+	snprintf(reason, sizeof reason, "step %d needs approval; a task "
+	    "completed in TheHive does not mark it done, so a responder runs "
+	    "'ircase step %" PRId64 " %d done' and another approves it", seq,
+	    case_id, seq);
+	body = json_pack("{s:i, s:s, s:s, s:s, s:s}", "step", seq, "local",
+	    "pending", "thehive", status, "thehive_state", "done", "reason",
+	    reason);
+	if ((st = irc_db_begin(p->db, err)) == IRC_OK) {
+		st = irc_action_append(p->db, case_id, seq, actor,
+		    "sync.conflict", body, NULL, err);
+		if (st == IRC_OK)
+			st = irc_db_commit(p->db, err);
+		else
+			irc_db_rollback(p->db);
+	}
+	json_decref(body);
+	return st;
+}
+
 /*
  * Moves each step to its task's state, as a change by the TheHive user
- * who last updated the task.  Runs after the case is committed.
+ * who last updated the task.  A completed task whose step needs approval
+ * leaves the step pending (import_approval_kept()).  Runs after the case
+ * is committed.
  */
 static enum irc_status
 import_states(struct sync_pass *p, int64_t case_id,
@@ -294,8 +347,13 @@ import_states(struct sync_pass *p, int64_t case_id,
 		memset(&actor, 0, sizeof actor);
 		snprintf(actor.login, sizeof actor.login, "%s%s",
 		    IRC_SYNC_ACTOR_PREFIX, login != NULL ? login : "unknown");
-		st = irc_case_step_set(p->db, case_id, (int)k + 1, state,
-		    "state in TheHive when imported", &actor, err);
+		if (state == IRC_STEP_DONE &&
+		    import_needs_approval(p, case_id, (int)k + 1))
+			st = import_approval_kept(p, case_id, (int)k + 1, status,
+			    &actor, err);
+		else
+			st = irc_case_step_set(p->db, case_id, (int)k + 1, state,
+			    "state in TheHive when imported", &actor, err);
 	}
 	return st;
 }

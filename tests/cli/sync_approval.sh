@@ -105,3 +105,25 @@ check "local approval: approved by bob" "alice|bob" \
 "$IRCASE" sync >"$T/out" 2>&1
 check "local approval: sync exits 0" 0 $?
 check "local approval: task Completed" "Completed" "$(task_status 2)"
+
+# An imported TheHive case whose task needing approval is already
+# Completed: the step stays pending and nobody is recorded as requester.
+api() {
+	curl -s -H "Authorization: Bearer bob-key" \
+	    -H "Content-Type: application/json" "$@"
+}
+rcase=$(api -d '{"title":"Made in TheHive","description":"d"}' "$URL/api/v1/case" |
+    python3 -c "import json,sys; c=json.load(sys.stdin); print(c['_id'], c['number'])")
+api -d '{"title":"Wipe the host (approval)","group":"Contain","status":"Completed"}' \
+    "$URL/api/v1/case/${rcase% *}/task" >/dev/null
+"$IRCASE" sync --import "${rcase#* }" >"$T/out" 2>&1
+check "import: exits 0" 0 $?
+n=$(q "SELECT max(id) FROM \"case\"")
+check "import: step needs approval" "1" \
+    "$(q "SELECT requires_approval FROM step WHERE case_id = $n AND seq = 1")"
+check "import: step left pending" "pending|" \
+    "$(q "SELECT state, coalesce(approval_requested_by, '') FROM step WHERE case_id = $n AND seq = 1")"
+check "import: no request recorded" 0 \
+    "$(q "SELECT count(*) FROM action WHERE case_id = $n AND kind IN ('step.approval_request', 'step.approve', 'step.state')")"
+check "import: conflict recorded" "thehive:bob|Completed" \
+    "$(q "SELECT actor, json_extract(body, '\$.thehive') FROM action WHERE case_id = $n AND kind = 'sync.conflict'")"
