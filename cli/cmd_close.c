@@ -18,6 +18,54 @@ static const char close_options[] =
     "A closed case's chain head is signed as 'ircase sign' does; without\n"
     "ssh-agent or IRCASE_SIGN_KEY the case closes unsigned, with a notice.\n";
 
+/* Prints one missing item as a line of stderr, naming the command to run. */
+static void
+close_print_missing(int64_t case_id, const struct irc_close_missing *m)
+{
+	char line[1024];
+	const char *title = m->title != NULL ? m->title : "";
+
+	switch (m->kind) {
+	case IRC_MISSING_DECISION:
+		snprintf(line, sizeof(line), "Assess: no decision: 'ircase "
+		    "decide %" PRId64 " incident|event|not-incident --reason "
+		    "TEXT'", case_id);
+		break;
+	case IRC_MISSING_APPROVAL:
+		snprintf(line, sizeof(line), "Respond step %d (%s) awaits "
+		    "approval by a second responder: 'ircase approve %" PRId64
+		    " %d'", m->step, title, case_id, m->step);
+		break;
+	case IRC_MISSING_SKIP_REASON:
+		snprintf(line, sizeof(line), "Respond step %d (%s) was skipped "
+		    "without a reason: set it to pending, then 'ircase step %"
+		    PRId64 " %d skip --note TEXT'", m->step, title, case_id,
+		    m->step);
+		break;
+	case IRC_MISSING_STEP_OPEN:
+		snprintf(line, sizeof(line), "Respond step %d (%s) is %s: "
+		    "'ircase step %" PRId64 " %d done', 'skip --note TEXT' or "
+		    "'na'", m->step, title, m->state != NULL ? m->state : "open",
+		    case_id, m->step);
+		break;
+	case IRC_MISSING_ROOT_CAUSE:
+		snprintf(line, sizeof(line), "Learn: no root cause: 'ircase "
+		    "lesson %" PRId64 " --root-cause TEXT', or waive it with "
+		    "'ircase lesson %" PRId64 " --waive --reason TEXT'", case_id,
+		    case_id);
+		break;
+	case IRC_MISSING_LESSON:
+	default:
+		snprintf(line, sizeof(line), "Learn: nothing on what went well "
+		    "or badly: 'ircase lesson %" PRId64 " --went-well TEXT' or "
+		    "'--went-badly TEXT'", case_id);
+		break;
+	}
+	fputs("  ", stderr);
+	cli_print_clean(stderr, line, 0);
+	fputc('\n', stderr);
+}
+
 int
 cmd_close(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -25,7 +73,7 @@ cmd_close(struct cli_ctx *ctx, int argc, char **argv)
 	struct irc_actor actor;
 	struct irc_error err;
 	const char *summary = NULL;
-	char **missing = NULL;
+	struct irc_close_missing *missing = NULL;
 	size_t nmissing = 0;
 	int64_t case_id;
 	int c, status;
@@ -51,17 +99,14 @@ cmd_close(struct cli_ctx *ctx, int argc, char **argv)
 	if (irc_case_close(db, case_id, summary, &actor, &missing, &nmissing,
 	    &err) != IRC_OK) {
 		status = cli_fail(&err);
-		for (size_t i = 0; i < nmissing; i++) {
-			fputs("  ", stderr);
-			cli_print_clean(stderr, missing[i], 0);
-			fputc('\n', stderr);
-		}
+		for (size_t i = 0; i < nmissing; i++)
+			close_print_missing(case_id, &missing[i]);
 	} else {
 		/* Without a key this prints why and the case stays closed. */
 		cli_sign_case(db, case_id, IRC_SIGN_ALWAYS, false, true);
 		cli_drill_close_report(db, case_id);
 	}
-	irc_strings_free(missing, nmissing);
+	irc_close_missing_free(missing, nmissing);
 	irc_db_close(db);
 	return status;
 }

@@ -9,7 +9,6 @@
  * more, since no response ran; its records stay on the case.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +21,33 @@
 #include "timeutil.h"
 
 struct missing {
-	char **items;
+	struct irc_close_missing *items;
 	size_t n;
 };
 
+/* Appends one item; title and state are copied and may be NULL. */
 static void
-missing_add(struct missing *m, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-missing_add(struct missing *m, const char *fmt, ...)
+missing_add(struct missing *m, enum irc_close_missing_kind kind, int step,
+    const char *title, const char *state)
 {
-	char buf[512];
-	va_list ap;
+	struct irc_close_missing *item;
 
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	m->items = irc_xrealloc(m->items, m->n + 1, sizeof *m->items);
-	m->items[m->n++] = irc_xstrdup(buf);
+	item = &m->items[m->n++];
+	item->kind = kind;
+	item->step = step;
+	item->title = title != NULL ? irc_xstrdup(title) : NULL;
+	item->state = state != NULL ? irc_xstrdup(state) : NULL;
+}
+
+void
+irc_close_missing_free(struct irc_close_missing *list, size_t count)
+{
+	for (size_t i = 0; list != NULL && i < count; i++) {
+		free(list[i].title);
+		free(list[i].state);
+	}
+	free(list);
 }
 
 void
@@ -92,20 +99,14 @@ check_respond(struct irc_db *db, int64_t case_id, struct missing *m,
 		const unsigned char *note = sqlite3_column_text(stmt, 4);
 
 		if (sqlite3_column_type(stmt, 3) != SQLITE_NULL)
-			missing_add(m, "Respond step %d (%s) awaits approval by a "
-			    "second responder: 'ircase approve %" PRId64 " %d'",
-			    seq, title, case_id, seq);
+			missing_add(m, IRC_MISSING_APPROVAL, seq, title, state);
 		else if (strcmp(state, "skipped") == 0 &&
 		    (note == NULL || *note == '\0'))
-			missing_add(m, "Respond step %d (%s) was skipped without a "
-			    "reason: set it to pending, then 'ircase step %" PRId64
-			    " %d skip --note TEXT'", seq, title, case_id, seq);
+			missing_add(m, IRC_MISSING_SKIP_REASON, seq, title, state);
 		else if (strcmp(state, "done") != 0 &&
 		    strcmp(state, "skipped") != 0 &&
 		    strcmp(state, "not_applicable") != 0)
-			missing_add(m, "Respond step %d (%s) is %s: mark it done, "
-			    "skip it with --note TEXT, or mark it na", seq, title,
-			    state);
+			missing_add(m, IRC_MISSING_STEP_OPEN, seq, title, state);
 	}
 	if (rc != SQLITE_DONE)
 		st = irc_db_fail(db, err, "cannot read the steps");
@@ -121,14 +122,10 @@ check_learn(struct irc_db *db, int64_t case_id, struct missing *m)
 		return;
 	if (case_count(db, case_id, "SELECT count(*) FROM lesson WHERE"
 	    " case_id = ?1 AND kind = 'root_cause'") == 0)
-		missing_add(m, "Learn: no root cause: 'ircase lesson %" PRId64
-		    " --root-cause TEXT', or waive it with 'ircase lesson %" PRId64
-		    " --waive --reason TEXT'", case_id, case_id);
+		missing_add(m, IRC_MISSING_ROOT_CAUSE, 0, NULL, NULL);
 	if (case_count(db, case_id, "SELECT count(*) FROM lesson WHERE"
 	    " case_id = ?1 AND kind IN ('went_well', 'went_badly')") == 0)
-		missing_add(m, "Learn: nothing on what went well or badly: "
-		    "'ircase lesson %" PRId64 " --went-well TEXT' or "
-		    "'--went-badly TEXT'", case_id);
+		missing_add(m, IRC_MISSING_LESSON, 0, NULL, NULL);
 }
 
 /* Runs the close rule inside the caller's transaction. */
@@ -160,8 +157,7 @@ close_check_tx(struct irc_db *db, int64_t case_id, char **verdict,
 	sqlite3_finalize(stmt);
 
 	if (*verdict == NULL) {
-		missing_add(m, "Assess: no decision: 'ircase decide %" PRId64
-		    " incident|event|not-incident --reason TEXT'", case_id);
+		missing_add(m, IRC_MISSING_DECISION, 0, NULL, NULL);
 		return IRC_OK;
 	}
 	if (strcmp(*verdict, "incident") != 0)
@@ -173,8 +169,9 @@ close_check_tx(struct irc_db *db, int64_t case_id, char **verdict,
 }
 
 enum irc_status
-irc_case_close_check(struct irc_db *db, int64_t case_id, char ***missing,
-    size_t *nmissing, struct irc_error *err)
+irc_case_close_check(struct irc_db *db, int64_t case_id,
+    struct irc_close_missing **missing, size_t *nmissing,
+    struct irc_error *err)
 {
 	struct missing m = { NULL, 0 };
 	char *verdict = NULL;
@@ -185,7 +182,7 @@ irc_case_close_check(struct irc_db *db, int64_t case_id, char ***missing,
 	st = close_check_tx(db, case_id, &verdict, &m, err);
 	free(verdict);
 	if (st != IRC_OK) {
-		irc_strings_free(m.items, m.n);
+		irc_close_missing_free(m.items, m.n);
 		return st;
 	}
 	*missing = m.items;
@@ -195,8 +192,8 @@ irc_case_close_check(struct irc_db *db, int64_t case_id, char ***missing,
 
 enum irc_status
 irc_case_close(struct irc_db *db, int64_t case_id, const char *summary,
-    const struct irc_actor *actor, char ***missing, size_t *nmissing,
-    struct irc_error *err)
+    const struct irc_actor *actor, struct irc_close_missing **missing,
+    size_t *nmissing, struct irc_error *err)
 {
 	struct missing m = { NULL, 0 };
 	sqlite3_stmt *stmt;

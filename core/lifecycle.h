@@ -205,16 +205,37 @@ void irc_followups_free(struct irc_followup *list, size_t count);
 /* Returns true when f is open and its due date is before now's local date. */
 bool irc_followup_overdue(const struct irc_followup *f, int64_t now);
 
+/* What keeps a case from closing, one kind per rule. */
+enum irc_close_missing_kind {
+	IRC_MISSING_DECISION,		/* Assess: no decision recorded */
+	IRC_MISSING_APPROVAL,		/* a Respond step awaits a second responder */
+	IRC_MISSING_SKIP_REASON,	/* a Respond step skipped with no reason */
+	IRC_MISSING_STEP_OPEN,		/* a Respond step still pending or active */
+	IRC_MISSING_ROOT_CAUSE,		/* Learn: no root cause, not waived */
+	IRC_MISSING_LESSON,		/* Learn: no went_well or went_badly */
+};
+
+/* One missing item; each front end words it for its own keys or commands. */
+struct irc_close_missing {
+	enum irc_close_missing_kind kind;
+	int step;		/* the Respond step's number; 0 for Assess, Learn */
+	char *title;		/* the step's title; NULL for Assess, Learn */
+	char *state;		/* the step's state ("pending", ...); or NULL */
+};
+
 /*
- * Checks whether a case may close: a decision recorded; for an incident,
- * every Respond step done, not applicable or skipped with a reason (the
- * note of the action that skipped it), no step awaiting approval, and the
- * Learn phase filled (a root cause and one went_well or went_badly) or
- * waived.  *missing is a new array of *nmissing one-line descriptions
- * (caller frees with irc_strings_free()); empty when the case may close.
+ * Checks whether a case may close, without closing it: a decision
+ * recorded; for an incident, every Respond step done, not applicable or
+ * skipped with a reason (the note of the action that skipped it), no step
+ * awaiting approval, and the Learn phase filled (a root cause and one
+ * went_well or went_badly) or waived.  *missing is a new array of
+ * *nmissing items in phase and step order (caller frees with
+ * irc_close_missing_free()); empty when the case may close.  A closed or
+ * unknown case is an error.
  */
 enum irc_status irc_case_close_check(struct irc_db *db, int64_t case_id,
-    char ***missing, size_t *nmissing, struct irc_error *err);
+    struct irc_close_missing **missing, size_t *nmissing,
+    struct irc_error *err);
 
 /*
  * Closes a case after irc_case_close_check() in the same transaction.
@@ -222,8 +243,11 @@ enum irc_status irc_case_close_check(struct irc_db *db, int64_t case_id,
  * irc_case_close_check() does; the case is unchanged.  summary may be NULL.
  */
 enum irc_status irc_case_close(struct irc_db *db, int64_t case_id,
-    const char *summary, const struct irc_actor *actor, char ***missing,
-    size_t *nmissing, struct irc_error *err);
+    const char *summary, const struct irc_actor *actor,
+    struct irc_close_missing **missing, size_t *nmissing,
+    struct irc_error *err);
+
+void irc_close_missing_free(struct irc_close_missing *list, size_t count);
 
 void irc_strings_free(char **list, size_t count);
 

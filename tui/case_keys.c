@@ -1,8 +1,9 @@
 /*
  * case_keys.c: what the case view opens from its record keys: the record
- * pane of each phase, observables, assets and metrics, the skip prompt, the
- * approval prompt, the close prompt (then a drill's after-action report),
- * and the notification deadline shown in its status bar.
+ * pane of each phase, observables, assets and metrics, the skip,
+ * not-applicable and approval prompts, the close check and prompt (then a
+ * drill's after-action report), and the notification deadline shown in
+ * its status bar.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,24 +43,34 @@ static enum irc_status case_skip_submit(struct tui *t, int64_t case_id,
 	    text, &t->actor, err);
 }
 
-/* Closes the case, or lists what is missing in the message. */
+/* Records step number as not applicable, with the reason when one is typed. */
+static enum irc_status case_na_submit(struct tui *t, int64_t case_id,
+    int64_t number, const char *text, struct irc_error *err)
+{
+	bool blank = text[strspn(text, " ")] == '\0';
+
+	return irc_case_step_set(t->db, case_id, (int)number, IRC_STEP_NA,
+	    blank ? NULL : text, &t->actor, err);
+}
+
+/*
+ * Closes the case.  C checked the close rule before it showed this prompt,
+ * but another responder may have reopened a step since.  Such items are
+ * only counted here, because C lists them in full.
+ */
 static enum irc_status case_close_submit(struct tui *t, int64_t case_id,
     int64_t number, const char *text, struct irc_error *err)
 {
-	char **missing = NULL, msg[IRC_ERROR_MAX];
-	size_t nmissing = 0, used;
+	struct irc_close_missing *missing = NULL;
+	size_t nmissing = 0;
 	enum irc_status st;
 
 	st = irc_case_close(t->db, case_id, *text ? text : NULL, &t->actor,
 	    &missing, &nmissing, err);
-	if (st != IRC_OK && nmissing > 0) {
-		used = (size_t)snprintf(msg, sizeof(msg), "Cannot close yet:");
-		for (size_t i = 0; i < nmissing && used < sizeof(msg); i++)
-			used += (size_t)snprintf(msg + used, sizeof(msg) - used,
-			    " %s%s", missing[i], i + 1 < nmissing ? ";" : ".");
-		irc_fail(err, st, "%s", msg);
-	}
-	irc_strings_free(missing, nmissing);
+	if (st != IRC_OK && nmissing > 0)
+		irc_fail(err, st, "%zu item%s missing now; press Esc, then C "
+		    "to list them", nmissing, nmissing == 1 ? " is" : "s are");
+	irc_close_missing_free(missing, nmissing);
 
 	/*
 	 * Sign the closed chain's head as 'ircase close' does.  Without a key
@@ -97,6 +108,23 @@ static enum irc_status case_approve_submit(struct tui *t, int64_t case_id,
 	    err);
 }
 
+/* The prompts on the selected step; the question is "before N after". */
+static const struct {
+	enum tui_action action;
+	const char *title;
+	const char *before;
+	const char *after;
+	enum irc_status (*submit)(struct tui *t, int64_t case_id,
+	    int64_t number, const char *text, struct irc_error *err);
+} step_prompts[] = {
+	{ TUI_ACT_STEP_SKIP, "Skip a step", "Why skip step", "? ",
+	    case_skip_submit },
+	{ TUI_ACT_STEP_NA, "Mark a step not applicable", "Why is step",
+	    " not applicable? (optional) ", case_na_submit },
+	{ TUI_ACT_STEP_APPROVE, "Approve a step", "Approve step",
+	    "? Enter approves, Esc cancels ", case_approve_submit },
+};
+
 void case_keys_phase(struct tui *t, int64_t case_id, enum irc_phase phase)
 {
 	/* The panes of the six phases come first in case_panes, in order. */
@@ -119,28 +147,32 @@ bool case_keys_records(struct tui *t, int64_t case_id, int seq,
 		tui_push(t, &screen_records_ops, &o);
 		return true;
 	}
-	if (action == TUI_ACT_STEP_SKIP) {
+	for (size_t i = 0; i < sizeof(step_prompts) / sizeof(step_prompts[0]);
+	    i++) {
+		if (step_prompts[i].action != action)
+			continue;
 		if (seq <= 0)
 			return true;
-		snprintf(question, sizeof(question), "Why skip step %d? ", seq);
-		p.title = "Skip a step";
+		snprintf(question, sizeof(question), "%s %d%s",
+		    step_prompts[i].before, seq, step_prompts[i].after);
+		p.title = step_prompts[i].title;
 		p.question = question;
-		p.submit = case_skip_submit;
-		tui_push(t, &screen_prompt_ops, &p);
-		return true;
-	}
-	if (action == TUI_ACT_STEP_APPROVE) {
-		if (seq <= 0)
-			return true;
-		snprintf(question, sizeof(question), "Approve step %d? Enter "
-		    "approves, Esc cancels ", seq);
-		p.title = "Approve a step";
-		p.question = question;
-		p.submit = case_approve_submit;
+		p.submit = step_prompts[i].submit;
 		tui_push(t, &screen_prompt_ops, &p);
 		return true;
 	}
 	if (action == TUI_ACT_CLOSE_CASE) {
+		struct irc_close_missing *missing = NULL;
+		size_t nmissing = 0;
+		struct irc_error err;
+
+		/* The summary is asked for only once nothing is missing. */
+		if (irc_case_close_check(t->db, case_id, &missing, &nmissing,
+		    &err) != IRC_OK || nmissing > 0) {
+			irc_close_missing_free(missing, nmissing);
+			tui_push(t, &screen_close_ops, &case_id);
+			return true;
+		}
 		p.title = "Close the case";
 		p.question = "Summary (optional): ";
 		p.submit = case_close_submit;

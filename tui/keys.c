@@ -48,6 +48,7 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_STEP_DONE, { 'x' }, "x", "mark the selected step done" },
 	{ TUI_CTX_CASE, TUI_ACT_NOTE, { 'n' }, "n", "add a note about the selected step" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_SKIP, { 's' }, "s", "skip the selected step; asks for the reason" },
+	{ TUI_CTX_CASE, TUI_ACT_STEP_NA, { 'N' }, "N", "mark the selected step not applicable; asks for an optional reason" },
 	{ TUI_CTX_CASE, TUI_ACT_STEP_APPROVE, { 'A' }, "A", "approve the selected step that another responder marked done" },
 	{ TUI_CTX_CASE, TUI_ACT_PANE_PREPARE, { '1' }, "1", "Prepare: roles on the case and contacts; assign a role" },
 	{ TUI_CTX_CASE, TUI_ACT_PANE_REPORT, { '2' }, "2", "Report: who reported what, when and how; add a report" },
@@ -58,7 +59,7 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_CASE, TUI_ACT_PANE_OBSERVABLES, { 'o' }, "o", "observables of the case; add one" },
 	{ TUI_CTX_CASE, TUI_ACT_PANE_ASSETS, { 'a' }, "a", "affected assets; add one from the inventory or typed in" },
 	{ TUI_CTX_CASE, TUI_ACT_PANE_METRICS, { 'm' }, "m", "metrics from the action log: time to assess, contain, eradicate, recover and close, and time spent per phase" },
-	{ TUI_CTX_CASE, TUI_ACT_CLOSE_CASE, { 'C' }, "C", "close the case, or list what is missing before it can close" },
+	{ TUI_CTX_CASE, TUI_ACT_CLOSE_CASE, { 'C' }, "C", "check the case first: list every item missing before it can close, or ask for the closing summary and close it" },
 	{ TUI_CTX_CASE, TUI_ACT_FOCUS_BACK, { TUI_FKEY(KEY_BTAB) }, "Shift-Tab", "in the step text, select the previous #anchor link; before the first, focus the steps" },
 	{ TUI_CTX_CASE, TUI_ACT_REFS, { 'r' }, "r", "show the playbook's reference panes: Overview, References and other sections that are not phases; Enter on a selected #anchor link in the step text goes to its step, phase or pane" },
 	{ TUI_CTX_CASE, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
@@ -134,6 +135,15 @@ static const struct tui_key keys[] = {
 	{ TUI_CTX_REPORT, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom" },
 	{ TUI_CTX_REPORT, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
 	{ TUI_CTX_REPORT, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the closed drill" },
+
+	{ TUI_CTX_CLOSE, TUI_ACT_UP, { 'k', TUI_FKEY(KEY_UP) }, "k, Up", "scroll up" },
+	{ TUI_CTX_CLOSE, TUI_ACT_DOWN, { 'j', TUI_FKEY(KEY_DOWN) }, "j, Down", "scroll down" },
+	{ TUI_CTX_CLOSE, TUI_ACT_PAGE_UP, { TUI_FKEY(KEY_PPAGE) }, "PgUp", "scroll up one page" },
+	{ TUI_CTX_CLOSE, TUI_ACT_PAGE_DOWN, { TUI_FKEY(KEY_NPAGE), ' ' }, "PgDn, Space", "scroll down one page" },
+	{ TUI_CTX_CLOSE, TUI_ACT_FIRST, { 'g', TUI_FKEY(KEY_HOME) }, "g, Home", "go to the top" },
+	{ TUI_CTX_CLOSE, TUI_ACT_LAST, { 'G', TUI_FKEY(KEY_END) }, "G, End", "go to the bottom" },
+	{ TUI_CTX_CLOSE, TUI_ACT_HELP, { '?', TUI_FKEY(KEY_F(1)) }, "?, F1", "show the keys" },
+	{ TUI_CTX_CLOSE, TUI_ACT_BACK, { 'q', TUI_ESC }, "q, Esc", "go back to the case to fix the items" },
 };
 
 static const char *const ctx_names[TUI_CTX_COUNT] = {
@@ -147,6 +157,7 @@ static const char *const ctx_names[TUI_CTX_COUNT] = {
 	[TUI_CTX_REPLAY] = "Replay (r in the case list, ircase replay)",
 	[TUI_CTX_REFS] = "Reference panes (r in the case view)",
 	[TUI_CTX_REPORT] = "After-action report (closing a drill)",
+	[TUI_CTX_CLOSE] = "Missing before closing (C in the case view)",
 };
 
 const struct tui_key *tui_keys(size_t *count)

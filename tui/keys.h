@@ -29,6 +29,7 @@ enum tui_keyctx {
 	TUI_CTX_REPLAY,
 	TUI_CTX_REFS,
 	TUI_CTX_REPORT,
+	TUI_CTX_CLOSE,
 	TUI_CTX_COUNT
 };
 
@@ -81,6 +82,7 @@ enum tui_action {
 	TUI_ACT_REFS,
 	TUI_ACT_FOCUS_BACK,
 	TUI_ACT_PANE_METRICS,
+	TUI_ACT_STEP_NA,
 };
 
 /* Returns the action bound to key in ctx, or TUI_ACT_NONE. */

@@ -28,7 +28,8 @@ extern const struct screen_ops screen_prompt_ops;
 
 /*
  * Handles the case-view keys that open a record pane, skip step seq with
- * a reason, approve step seq for another responder or close the case.
+ * a reason, mark it not applicable, approve step seq for another
+ * responder or close the case (listing what is missing first).
  * Returns false when action is none of them.
  */
 bool case_keys_records(struct tui *t, int64_t case_id, int seq,

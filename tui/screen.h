@@ -136,5 +136,6 @@ extern const struct screen_ops screen_action_ops;
 extern const struct screen_ops screen_replay_ops;
 /* arg: const int64_t *case_id of a drill; shows its after-action report */
 extern const struct screen_ops screen_report_ops;
+extern const struct screen_ops screen_close_ops;	/* arg: const int64_t *case_id */
 
 #endif

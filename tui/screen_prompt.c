@@ -37,20 +37,50 @@ static void prompt_close(struct tui *t, struct screen *s)
 	free(ps);
 }
 
+/*
+ * Draws the question and the answer line from row 1.  tui_input_draw()
+ * gives a prompt at most half the width, so a longer question wraps on
+ * lines of its own above an answer line that starts with "> ".  Returns
+ * the row below the answer.  Drawn last, so the cursor stays in the answer.
+ */
+static int prompt_draw_question(struct prompt_screen *ps, bool draw)
+{
+	char **lines;
+	size_t n;
+	int y = 1;
+
+	if (tui_text_width(ps->p.question) < COLS / 2) {
+		if (draw)
+			tui_input_draw(&ps->input, y, ps->p.question, COLS);
+		return y + 1;
+	}
+	n = tui_text_wrap(ps->p.question, COLS > 4 ? COLS - 2 : 2, &lines);
+	for (size_t i = 0; i < n && y < LINES - 4; i++, y++)
+		if (draw)
+			tui_draw_pad(y, 0, lines[i], COLS,
+			    tui_attr(TUI_ROLE_HEADING));
+	tui_lines_free(lines, n);
+	if (draw)
+		tui_input_draw(&ps->input, y, "> ", COLS);
+	return y + 1;
+}
+
 static void prompt_draw(struct tui *t, struct screen *s)
 {
 	struct prompt_screen *ps = s->data;
 	char **lines;
 	size_t n;
+	int y;
 
 	tui_draw_title(ps->p.title, NULL);
+	y = prompt_draw_question(ps, false) + 1;
 	n = tui_text_wrap(ps->message, COLS > 4 ? COLS - 2 : 2, &lines);
-	for (size_t i = 0; i < n && (int)i < LINES - 5; i++)
-		tui_draw(3 + (int)i, 1, lines[i], COLS - 2,
+	for (size_t i = 0; i < n && y < LINES - 2; i++)
+		tui_draw(y++, 1, lines[i], COLS - 2,
 		    tui_attr(TUI_ROLE_ERROR));
 	tui_lines_free(lines, n);
 	tui_draw_status("Enter saves, Esc or Ctrl-G cancels", NULL, false);
-	tui_input_draw(&ps->input, 1, ps->p.question, COLS);
+	prompt_draw_question(ps, true);
 }
 
 static void prompt_key(struct tui *t, struct screen *s, int key)

@@ -32,10 +32,9 @@ keys Enter
 check_wait "case view opens" "Timeline, 1 action"
 
 keys C
-check_wait "close prompt opens" "Summary (optional):"
-answer "too early"
-check_wait "close is refused with what is missing" "Cannot close yet:"
-check_match "the decision is listed as missing" "decision" "$(screen)"
+check_wait "close is refused with what is missing" "cannot close yet"
+check_match "the decision is listed as missing" "no decision" "$(screen)"
+check_no_match "no summary asked for" "Summary \(optional\)" "$(screen)"
 keys Escape
 check_wait "back in the case view" "Timeline, 1 action"
 

@@ -317,12 +317,12 @@ static size_t
 missing_count(struct fixture *f)
 {
 	struct irc_error err;
-	char **missing = NULL;
+	struct irc_close_missing *missing = NULL;
 	size_t n = 0;
 
 	assert_int_equal(irc_case_close_check(f->db, f->case_id, &missing, &n,
 	    &err), IRC_OK);
-	irc_strings_free(missing, n);
+	irc_close_missing_free(missing, n);
 	return n;
 }
 
@@ -332,7 +332,7 @@ close_rule_each_piece(void **state)
 	struct fixture *f = *state;
 	struct irc_decision_input in;
 	struct irc_error err;
-	char **missing = NULL;
+	struct irc_close_missing *missing = NULL;
 	size_t n = 0;
 
 	/* No decision: one item. */
@@ -361,7 +361,9 @@ close_rule_each_piece(void **state)
 	assert_int_equal(irc_case_close(f->db, f->case_id, NULL, &f->alice,
 	    &missing, &n, &err), IRC_ERR_INVALID);
 	assert_int_equal(n, 1);
-	irc_strings_free(missing, n);
+	assert_int_equal(missing[0].kind, IRC_MISSING_LESSON);
+	assert_int_equal(missing[0].step, 0);
+	irc_close_missing_free(missing, n);
 	assert_int_equal(irc_case_lesson_waive(f->db, f->case_id, "drill",
 	    &f->alice, &err), IRC_OK);
 	assert_int_equal(irc_case_close(f->db, f->case_id, "done", &f->alice,
