@@ -48,27 +48,59 @@ print_field(const char *label, json_t *v)
 	fputc('\n', stdout);
 }
 
+/* Formats the member key of row as text into buf: "" when absent. */
+static const char *
+row_cell(json_t *row, const char *key, char *buf, size_t size)
+{
+	json_t *v = json_object_get(row, key);
+
+	if (json_is_integer(v)) {
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return buf;
+	}
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/*
+ * Prints the rows of a record table under title, one column per key,
+ * each column but the last padded to its widest cell in display columns.
+ */
 static void
 print_rows(const char *title, json_t *rows, const char *const *keys)
 {
-	size_t i;
+	enum { KEYS_MAX = 8 };
+	int width[KEYS_MAX] = { 0 };
+	char buf[32];
+	size_t i, nkeys = 0;
 	json_t *row;
 
 	if (json_array_size(rows) == 0)
 		return;
+	while (keys[nkeys] != NULL && nkeys < KEYS_MAX)
+		nkeys++;
+	json_array_foreach(rows, i, row) {
+		for (size_t k = 0; k < nkeys; k++) {
+			int w = cli_text_width(row_cell(row, keys[k], buf,
+			    sizeof buf));
+
+			if (w > width[k])
+				width[k] = w;
+		}
+	}
 	printf("\n%s\n", title);
 	json_array_foreach(rows, i, row) {
 		fputs("  ", stdout);
-		for (size_t k = 0; keys[k] != NULL; k++) {
-			json_t *v = json_object_get(row, keys[k]);
+		for (size_t k = 0; k < nkeys; k++) {
+			const char *cell = row_cell(row, keys[k], buf,
+			    sizeof buf);
 
-			if (json_is_integer(v))
-				printf("%s%" JSON_INTEGER_FORMAT, k ? "  " : "",
-				    json_integer_value(v));
-			else if (json_is_string(v) && *json_string_value(v)) {
-				fputs(k ? "  " : "", stdout);
-				cli_print_clean(stdout, json_string_value(v), 0);
-			}
+			if (width[k] == 0)
+				continue;	/* a column empty in every row */
+			if (k + 1 < nkeys)
+				cli_print_padded(stdout, cell, width[k] + 2);
+			else
+				cli_print_clean(stdout, cell, 0);
 		}
 		fputc('\n', stdout);
 	}

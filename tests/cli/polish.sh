@@ -27,6 +27,13 @@ check_match "notify built-in rule not started" \
 check_match "notify names the case's clocks" \
     "has no clock 'nis2'; its clocks are gdpr" "$(cat "$T/err")"
 
+# show aligns the columns of the Roles table.
+"$IRCASE" role 1 dpo bob
+"$IRCASE" role 1 incident_commander alice
+roles=$("$IRCASE" show 1 | sed -n '/^Roles$/,/^$/p')
+check_match "show roles dpo aligned" '^  dpo                 bob$' "$roles"
+check_match "show roles commander aligned" '^  incident_commander  alice$' "$roles"
+
 # The same file added twice is recorded twice, with a warning.
 echo "mail" >"$T/mail.eml"
 "$IRCASE" evidence add 1 "$T/mail.eml" >/dev/null 2>"$T/err"
