@@ -128,7 +128,7 @@ static void md_emit(struct md_ctx *m, const char *prefix, size_t from,
  */
 static void md_flush(struct md_ctx *m, const char *first, const char *rest)
 {
-	size_t pos = 0, i, space, fit;
+	size_t pos = 0, i = 0, space, fit;
 	const char *prefix = first;
 	int avail, width;
 
@@ -136,9 +136,14 @@ static void md_flush(struct md_ctx *m, const char *first, const char *rest)
 		avail = m->cols - tui_text_width(prefix);
 		if (avail < 8)
 			avail = 8;
-		/* The line ends at a forced break, the end or the last space. */
-		for (i = pos; i < m->len && m->text[i] != '\n'; i++)
-			;
+		/*
+		 * The line ends at a forced break, the end or the last space.
+		 * The next break is found again only once pos has passed it,
+		 * so a long paragraph is scanned once, not once per line.
+		 */
+		if (i < pos || pos == 0)
+			for (i = pos; i < m->len && m->text[i] != '\n'; i++)
+				;
 		fit = pos + tui_text_fit(m->text + pos, i - pos, avail, &width);
 		if (fit == i) {
 			md_emit(m, prefix, pos, i);
