@@ -101,7 +101,11 @@ target_set(struct irc_hive_target *t, struct target_src *src,
 	return IRC_OK;
 }
 
-/* Rejects a file that group or others may read, since it holds a key. */
+/*
+ * Rejects a path that is not a regular file, then a file that group or
+ * others may read, since it holds a key.  The type goes first: a mode
+ * change cannot turn a folder into a key file.
+ */
 static enum irc_status
 check_private(const char *path, const char *what, struct irc_error *err)
 {
@@ -110,6 +114,14 @@ check_private(const char *path, const char *what, struct irc_error *err)
 	if (stat(path, &sb) != 0)
 		return irc_fail(err, IRC_ERR_IO, "cannot read %s %s: %s", what,
 		    path, strerror(errno));
+	if (S_ISDIR(sb.st_mode))
+		return irc_fail(err, IRC_ERR_INVALID, "%s %s is a directory, not "
+		    "a %s; give the path of the file that holds the TheHive API "
+		    "key", what, path, what);
+	if (!S_ISREG(sb.st_mode))
+		return irc_fail(err, IRC_ERR_INVALID, "%s %s is not a regular "
+		    "file; give the path of the file that holds the TheHive API "
+		    "key", what, path);
 	if ((sb.st_mode & 077) != 0)
 		return irc_fail(err, IRC_ERR_INVALID, "%s %s holds the TheHive "
 		    "API key but group or others can access it (mode %04o); "
