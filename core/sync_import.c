@@ -299,10 +299,7 @@ import_approval_kept(struct sync_pass *p, int64_t case_id, int seq,
 	enum irc_status st;
 	json_t *body;
 
-	snprintf(reason, sizeof reason, "step %d needs approval; a task "
-	    "completed in TheHive does not mark it done, so a responder runs "
-	    "'ircase step %" PRId64 " %d done' and another approves it", seq,
-	    case_id, seq);
+	sync_approval_reason(reason, sizeof reason, case_id, seq, NULL, false);
 	body = json_pack("{s:i, s:s, s:s, s:s, s:s}", "step", seq, "local",
 	    "pending", "thehive", status, "thehive_state", "done", "reason",
 	    reason);

@@ -94,6 +94,15 @@ struct irc_hive_req *sync_query(json_t *steps);
 const char *sync_task_status(const char *state);
 const char *sync_step_state(const char *task_status);
 
+/*
+ * Writes into buf why a task completed in TheHive did not complete step
+ * seq, which needs approval: requested_by is the login awaiting approval
+ * (NULL when none), by_sync_account whether the sync's own API key made
+ * the change.
+ */
+void sync_approval_reason(char *buf, size_t size, int64_t case_id, int seq,
+    const char *requested_by, bool by_sync_account);
+
 /* Pulls task states (before the push) and logs and observables (after). */
 enum irc_status sync_pull_states(struct sync_pass *p, struct sync_case *c,
     json_t *tasks, struct irc_error *err);

@@ -71,6 +71,25 @@ conflicts_add(struct sync_pass *p, int64_t case_id, struct irc_error *err)
 	return st;
 }
 
+void
+sync_approval_reason(char *buf, size_t size, int64_t case_id, int seq,
+    const char *requested_by, bool by_sync_account)
+{
+	const char *how = by_sync_account ?
+	    " with the sync account's own API key" : "";
+
+	if (requested_by != NULL)
+		snprintf(buf, size, "step %d awaits approval requested by %s; a "
+		    "task completed in TheHive%s does not approve it, so another "
+		    "responder runs 'ircase approve %" PRId64 " %d'", seq,
+		    requested_by, how, case_id, seq);
+	else
+		snprintf(buf, size, "step %d needs approval; a task completed in "
+		    "TheHive%s does not mark it done, so a responder runs 'ircase "
+		    "step %" PRId64 " %d done' and another approves it", seq, how,
+		    case_id, seq);
+}
+
 /*
  * Records that TheHive completed a task whose step needs approval, and
  * leaves the step as it is: its state and any approval request stay.
@@ -89,23 +108,12 @@ pull_approval_kept(struct sync_pass *p, struct sync_case *c,
 	const char *remote_login = actor->login + strlen(IRC_SYNC_ACTOR_PREFIX);
 	bool by_sync_account = p->login != NULL &&
 	    strcmp(remote_login, p->login) == 0;
-	const char *how = by_sync_account ?
-	    " with the sync account's own API key" : "";
 	char reason[IRC_ERROR_MAX];
 	enum irc_status st;
 	json_t *body;
 
-	if (s->approval_requested_by != NULL)
-		snprintf(reason, sizeof reason, "step %d awaits approval "
-		    "requested by %s; a task completed in TheHive%s does not "
-		    "approve it, so another responder runs 'ircase approve %"
-		    PRId64 " %d'", s->seq, s->approval_requested_by, how, c->id,
-		    s->seq);
-	else
-		snprintf(reason, sizeof reason, "step %d needs approval; a task "
-		    "completed in TheHive%s does not mark it done, so a "
-		    "responder runs 'ircase step %" PRId64 " %d done' and another "
-		    "approves it", s->seq, how, c->id, s->seq);
+	sync_approval_reason(reason, sizeof reason, c->id, s->seq,
+	    s->approval_requested_by, by_sync_account);
 	body = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s?, s:b}", "step",
 	    s->seq, "local", s->state, "thehive", status, "thehive_state", "done",
 	    "reason", reason, "requested_by", s->approval_requested_by,
