@@ -97,7 +97,7 @@ asset_add(struct irc_db *db, int64_t case_id, const char *id,
 	irc_error_clear(&err);
 	if (irc_asset_add(db, case_id, &a->asset, &actor, &number, &err) !=
 	    IRC_OK) {
-		status = cli_fail(&err);
+		status = cli_fail_value(&err);
 		goto out;
 	}
 	printf("%" PRId64 "\n", number);

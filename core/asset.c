@@ -361,7 +361,7 @@ asset_unique(struct irc_db *db, int64_t case_id,
 	    a->name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		st = irc_fail(err, IRC_ERR_INVALID, "case %" PRId64 " already "
+		st = irc_fail(err, IRC_ERR_CONFLICT, "case %" PRId64 " already "
 		    "lists '%s' as asset %lld", case_id, a->inventory_id ?
 		    a->inventory_id : a->name,
 		    (long long)sqlite3_column_int64(stmt, 0));

@@ -37,6 +37,11 @@ reject "followup bad due" 2 "invalid due date '2026-13-01'" \
 reject "decide bad tlp" 2 "purple" \
     decide 1 incident --reason x --tlp purple
 
+reject "asset empty name" 2 "the asset name is empty" \
+    asset add 1 --name ""
+"$IRCASE" asset add 1 --name web01 >/dev/null
+reject "asset twice" 1 "already" asset add 1 --name web01
+
 # Times in the future.
 reject "report future" 2 "report time 2999-01-01 .* is in the future" \
     report 1 --by bob --channel phone --at "$future" text
