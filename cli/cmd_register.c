@@ -51,14 +51,17 @@ cli_parse_bound(const struct cli_ctx *ctx, const char *what,
 	struct irc_error err;
 
 	irc_error_clear(&err);
-	if (irc_register_date_parse(text, end_of_day, out, &err) == IRC_OK)
+	if (irc_register_date_parse(text, end_of_day, what, out, &err) ==
+	    IRC_OK)
 		return true;
 	/* The message of core lists only the time forms, but a bound takes a date too. */
 	if (strncmp(err.msg, "invalid time", 12) == 0)
-		cli_usage_error(ctx, "invalid %s '%s'; give a date as YYYY-MM-DD "
-		    "such as 2026-12-01, or a time as RFC 3339 such as "
-		    "2026-12-01T14:05:00Z or local \"2026-12-01 15:05\"", what,
-		    text);
+		cli_usage_error(ctx, "invalid date '%s' for %s: give a date as "
+		    "YYYY-MM-DD such as 2026-12-01, or a time as RFC 3339 such as "
+		    "2026-12-01T14:05:00Z or local \"2026-12-01 15:05\"", text,
+		    what);
+	else if (strncmp(err.msg, "invalid date '", 14) == 0)
+		cli_usage_error(ctx, "%s", err.msg);
 	else
 		cli_usage_error(ctx, "%s: %s", what, err.msg);
 	return false;

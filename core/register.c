@@ -57,25 +57,53 @@ irc_register_format_parse(const char *name, enum irc_register_format *out)
 	return true;
 }
 
-enum irc_status
-irc_register_date_parse(const char *text, bool end_of_day, int64_t *out,
-    struct irc_error *err)
+/* Reads "YYYY-MM-DD" and nothing else. */
+static bool
+register_date_fields(const char *text, int *year, int *month, int *day)
 {
+	for (int i = 0; i < 10; i++) {
+		bool dash = i == 4 || i == 7;
+
+		if (dash ? text[i] != '-' : (text[i] < '0' || text[i] > '9'))
+			return false;
+	}
+	if (text[10] != '\0')
+		return false;
+	*year = (int)strtol(text, NULL, 10);
+	*month = (int)strtol(text + 5, NULL, 10);
+	*day = (int)strtol(text + 8, NULL, 10);
+	return true;
+}
+
+enum irc_status
+irc_register_date_parse(const char *text, bool end_of_day, const char *what,
+    int64_t *out, struct irc_error *err)
+{
+	int year, month, day;
+	char date[11], why[64];
 	struct tm tm;
-	char *end;
 	time_t t;
 
-	memset(&tm, 0, sizeof tm);
-	end = strptime(text, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
+	if (what == NULL)
+		what = "the period";
+	snprintf(date, sizeof date, "%s", text);
+	if (!register_date_fields(date, &year, &month, &day))
 		return irc_time_parse(text, out, NULL, err);
-	if (end_of_day)
-		tm.tm_mday++;
+	if (!irc_date_valid(year, month, day, why, sizeof why))
+		return irc_fail(err, IRC_ERR_INVALID, "invalid date '%s' for %s: "
+		    "%s", date, what, why);
+	/* A time after the date: irc_time_parse() reads it. */
+	if (text[10] != '\0')
+		return irc_time_parse(text, out, NULL, err);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = end_of_day ? day + 1 : day;
 	tm.tm_isdst = -1;
 	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return irc_fail(err, IRC_ERR_INVALID, "invalid date '%s'; use "
-		    "YYYY-MM-DD or RFC 3339", text);
+	if (t == (time_t)-1 || year < 1970)
+		return irc_fail(err, IRC_ERR_INVALID, "date '%s' for %s is out of "
+		    "range; give a date after 1970-01-01", text, what);
 	*out = (int64_t)t * 1000000;
 	return IRC_OK;
 }

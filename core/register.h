@@ -58,10 +58,13 @@ bool irc_register_format_parse(const char *name,
 /*
  * Parses a register bound: a date "YYYY-MM-DD" (local midnight at its
  * start, or, with end_of_day, the midnight that ends it) or a time that
- * irc_time_parse() accepts.
+ * irc_time_parse() accepts.  A date that the calendar does not have
+ * (2026-02-30) is IRC_ERR_INVALID, and so is a date-time with such a
+ * date; what names the value in that message (an option such as
+ * "--from"; NULL for "the period").
  */
 enum irc_status irc_register_date_parse(const char *text, bool end_of_day,
-    int64_t *out, struct irc_error *err);
+    const char *what, int64_t *out, struct irc_error *err);
 
 /*
  * Calls each_row for every case in the query's period, lowest number

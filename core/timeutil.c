@@ -139,7 +139,8 @@ parse_fields(const char *text, struct tm *tm, int64_t *us, const char **rest)
 		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
 			*us += (int64_t)(*p - '0') * scale;
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+	/* irc_time_parse() checks the date, so that it can say what is wrong. */
+	if (h > 23 || mi > 59 || s > 60)
 		return 0;
 	memset(tm, 0, sizeof *tm);
 	tm->tm_year = y - 1900;
@@ -150,6 +151,30 @@ parse_fields(const char *text, struct tm *tm, int64_t *us, const char **rest)
 	tm->tm_sec = s == 60 ? 59 : s;	/* a leap second counts as :59 */
 	*rest = p;
 	return 1;
+}
+
+bool
+irc_date_valid(int year, int month, int day, char *why, size_t size)
+{
+	static const char *const names[12] = { "January", "February",
+	    "March", "April", "May", "June", "July", "August", "September",
+	    "October", "November", "December" };
+	static const int lengths[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	int days;
+
+	if (month < 1 || month > 12) {
+		snprintf(why, size, "there is no month %d", month);
+		return false;
+	}
+	days = lengths[month - 1] + (month == 2 && leap ? 1 : 0);
+	if (day < 1 || day > days) {
+		snprintf(why, size, "%s %d has %d days", names[month - 1], year,
+		    days);
+		return false;
+	}
+	return true;
 }
 
 /* Returns true when tm's date and time fields equal want's. */
@@ -209,12 +234,17 @@ irc_time_parse(const char *text, int64_t *out, int *offset,
 	time_t sec = 0;
 	int oh, om, sign, off = 0;
 	enum irc_status st;
+	char why[64];
 
 	if (text == NULL || !parse_fields(text, &tm, &us, &rest))
 		return irc_fail(err, IRC_ERR_INVALID, "invalid time '%s'; use "
 		    "RFC 3339 such as 2026-03-29T14:05:00Z or 2026-03-29T15:05:00"
 		    "+01:00, or local time as 2026-03-29 15:05",
 		    text ? text : "");
+	if (!irc_date_valid(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, why,
+	    sizeof why))
+		return irc_fail(err, IRC_ERR_INVALID, "invalid date in '%s': %s",
+		    text, why);
 	if (*rest == '\0') {
 		if ((st = parse_local(text, &tm, &sec, &off, err)) != IRC_OK)
 			return st;

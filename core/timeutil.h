@@ -6,6 +6,7 @@
 #define IRC_TIMEUTIL_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -24,6 +25,13 @@ char *irc_time_utc(int64_t t, char *buf, size_t size);
 
 /* Formats a duration in microseconds as "3d 4h", "2h 05m", "4m 10s", "9s". */
 char *irc_duration(int64_t us, char *buf, size_t size);
+
+/*
+ * Checks year-month-day against the Gregorian calendar.  Returns true
+ * when the date exists; otherwise writes why it does not, such as
+ * "February 2026 has 28 days" or "there is no month 13", to why.
+ */
+bool irc_date_valid(int year, int month, int day, char *why, size_t size);
 
 /*
  * Parses a time typed by a user: RFC 3339 with 'T' or a space between date

@@ -33,10 +33,10 @@ period "register reversed period" \
     "period from --from 2026-12-31 to --to 2026-12-01 is empty" \
     register --from 2026-12-31 --to 2026-12-01
 period "stats bad from names the date form" \
-    "invalid --from 'yesterday'; give a date as YYYY-MM-DD" \
+    "invalid date 'yesterday' for --from: give a date as YYYY-MM-DD" \
     stats --from yesterday
 period "register bad to names the date form" \
-    "invalid --to '2026-13-01'; give a date as YYYY-MM-DD" \
+    "invalid date '2026-13-01' for --to: there is no month 13" \
     register --from 2026-12-01 --to 2026-13-01
 "$IRCASE" stats --from 2026-12-01 --to 2026-12-01 >/dev/null 2>&1
 check "stats one day period" 0 "$?"
