@@ -226,7 +226,7 @@ transfer_rejects_wrong_holder(void **state)
 	    &f->actor, NULL, &err), IRC_OK);
 	before = case_fixture_int(f, "SELECT count(*) FROM action");
 	assert_int_equal(irc_evidence_transfer(f->db, f->case_id, 1, &t,
-	    &f->actor, &err), IRC_ERR_INVALID);
+	    &f->actor, &err), IRC_ERR_CONFLICT);
 	assert_non_null(strstr(err.msg, "held by 'alice'"));
 	assert_int_equal(irc_evidence_transfer(f->db, f->case_id, 1, &future,
 	    &f->actor, &err), IRC_ERR_INVALID);

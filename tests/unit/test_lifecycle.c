@@ -224,7 +224,9 @@ report_and_milestone_keep_offset(void **state)
 	struct irc_error err;
 	int64_t n = 0;
 
-	at.us = parse("2026-06-01T10:00:00+01:00");
+	/* After the fixture case opened (now), so the milestone may be there. */
+	setenv("IRCASE_TEST_NOW", "2099-06-01T12:00:00Z", 1);
+	at.us = parse("2099-06-01T10:00:00+01:00");
 	at.offset = 3600;
 	assert_int_equal(irc_case_report_add(f->db, f->case_id, "SOC", "chat",
 	    at, "Beacon seen", &f->alice, &n, &err), IRC_OK);
@@ -232,14 +234,28 @@ report_and_milestone_keep_offset(void **state)
 	assert_int_equal(irc_case_report_add(f->db, f->case_id, "SOC", "fax",
 	    at, "x", &f->alice, &n, &err), IRC_ERR_INVALID);
 	assert_int_equal(unit_sql_int(f->db, "SELECT count(*) FROM action WHERE"
-	    " json_extract(body, '$.received_at') = '2026-06-01T10:00:00+01:00'"),
+	    " json_extract(body, '$.received_at') = '2099-06-01T10:00:00+01:00'"),
 	    1);
 	assert_int_equal(irc_case_milestone(f->db, f->case_id, "contained", at,
 	    NULL, &f->alice, &err), IRC_OK);
 	assert_int_equal(irc_case_milestone(f->db, f->case_id, "contained", at,
-	    NULL, &f->alice, &err), IRC_ERR_INVALID);
+	    NULL, &f->alice, &err), IRC_ERR_CONFLICT);
 	assert_int_equal(irc_case_milestone(f->db, f->case_id, "done", at,
 	    NULL, &f->alice, &err), IRC_ERR_INVALID);
+
+	/* Record times: milestones in order, none past the clock's slack. */
+	at.us = parse("2099-06-01T08:59:00Z");
+	assert_int_equal(irc_case_milestone(f->db, f->case_id, "recovered", at,
+	    NULL, &f->alice, &err), IRC_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "would be before contained"));
+	at.us = parse("2099-06-01T12:06:00Z");
+	assert_int_equal(irc_case_milestone(f->db, f->case_id, "recovered", at,
+	    NULL, &f->alice, &err), IRC_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "in the future"));
+	at.us = parse("2099-06-01T12:04:00Z");
+	assert_int_equal(irc_case_milestone(f->db, f->case_id, "recovered", at,
+	    NULL, &f->alice, &err), IRC_OK);
+	unsetenv("IRCASE_TEST_NOW");
 }
 
 static void
@@ -411,13 +427,14 @@ metrics_from_log(void **state)
 	struct irc_metrics m;
 	struct irc_error err;
 
-	setenv("IRCASE_TEST_NOW", "2026-05-01T10:00:00Z", 1);
+	/* Later than the fixture case opened, so the milestone is valid. */
+	setenv("IRCASE_TEST_NOW", "2099-05-01T10:00:00Z", 1);
 	memset(&in, 0, sizeof in);
 	in.verdict = "incident";
 	in.reason = "confirmed";
 	assert_int_equal(irc_case_decide(f->db, f->case_id, &in, NULL, &f->alice,
 	    &err), IRC_OK);
-	setenv("IRCASE_TEST_NOW", "2026-05-01T12:30:00Z", 1);
+	setenv("IRCASE_TEST_NOW", "2099-05-01T12:30:00Z", 1);
 	assert_int_equal(irc_case_milestone(f->db, f->case_id, "contained",
 	    (struct irc_when){ 0, 0 }, NULL, &f->alice, &err), IRC_OK);
 	unsetenv("IRCASE_TEST_NOW");

@@ -134,7 +134,7 @@ add_rejects_repeat_and_bad_tlp(void **state)
 	assert_int_equal(irc_observable_add(f->db, f->case_id, &obs, &f->actor,
 	    NULL, &err), IRC_OK);
 	assert_int_equal(irc_observable_add(f->db, f->case_id, &same, &f->actor,
-	    NULL, &err), IRC_ERR_INVALID);
+	    NULL, &err), IRC_ERR_CONFLICT);
 	assert_non_null(strstr(err.msg, "as observable 1"));
 	assert_int_equal(irc_observable_add(f->db, f->case_id, &bad, &f->actor,
 	    NULL, &err), IRC_ERR_INVALID);
