@@ -23,6 +23,7 @@
 #include "bgsync.h"
 #include "screen.h"
 #include "sync.h"
+#include "text.h"
 #include "thehive.h"
 
 extern char **environ;
@@ -118,6 +119,39 @@ tui_bgsync_tick(struct tui *t)
 	bgsync_start(t);
 }
 
+/* The columns a sync error may take in the status bar. */
+#define BGSYNC_ERROR_COLS 24
+
+/*
+ * Words one sync state short enough for an 80-column status bar: "sync ok
+ * 10:31:02", "syncing: 3 pending", "sync failed: <error>".  A drill's
+ * state starts with "drill ".
+ */
+static void
+bgsync_word(const struct irc_sync_status *st, bool running, const char *when,
+    char *buf, size_t size)
+{
+	const char *drill = strcmp(st->target, "drill") == 0 ? "drill " : "";
+	int64_t pending = st->pending + st->failed;
+
+	if (st->last_error != NULL && *st->last_error != '\0') {
+		size_t fit = tui_text_fit(st->last_error, strlen(st->last_error),
+		    BGSYNC_ERROR_COLS, NULL);
+
+		snprintf(buf, size, "%ssync failed: %.*s%s", drill, (int)fit,
+		    st->last_error, fit < strlen(st->last_error) ?
+		    tui_ellipsis() : "");
+	} else if (pending > 0)
+		snprintf(buf, size, "%s%s: %" PRId64 " pending", drill,
+		    running ? "syncing" : "sync", pending);
+	else if (running)
+		snprintf(buf, size, "%ssyncing", drill);
+	else if (when[0] != '\0')
+		snprintf(buf, size, "%ssync ok %s", drill, when);
+	else
+		snprintf(buf, size, "%ssync: not yet run", drill);
+}
+
 bool
 tui_bgsync_status(struct irc_db *db, int64_t case_id, char *buf, size_t size)
 {
@@ -125,7 +159,6 @@ tui_bgsync_status(struct irc_db *db, int64_t case_id, char *buf, size_t size)
 	struct irc_error err;
 	size_t n = 0;
 	char when[16] = "";
-	int len = 0;
 
 	buf[0] = '\0';
 	if (!bg.checked)
@@ -136,7 +169,7 @@ tui_bgsync_status(struct irc_db *db, int64_t case_id, char *buf, size_t size)
 	if (irc_sync_status(db, bg.cfg, case_id, &list, &n, &err) != IRC_OK ||
 	    n == 0) {
 		irc_sync_status_free(list, n);
-		snprintf(buf, size, "sync: nothing yet");
+		snprintf(buf, size, "sync: not yet run");
 		return true;
 	}
 	if (list[0].last_sync_us > 0) {
@@ -147,20 +180,11 @@ tui_bgsync_status(struct irc_db *db, int64_t case_id, char *buf, size_t size)
 			strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	}
 	if (list[0].skipped) {
-		snprintf(buf, size, "sync: not synced (no drill target)");
+		snprintf(buf, size, "sync: no drill target");
 		irc_sync_status_free(list, n);
 		return true;
 	}
-	if (strcmp(list[0].target, "drill") == 0)
-		len = snprintf(buf, size, "drill target  ");
-	if (len < 0 || (size_t)len >= size)
-		len = 0;
-	snprintf(buf + len, size - (size_t)len, "sync: %" PRId64 " pending%s%s"
-	    "%s%s%s%s", list[0].pending + list[0].failed,
-	    list[0].failed > 0 ? ", failed" : "", bg.child > 0 ? ", running" : "",
-	    when[0] != '\0' ? ", last " : "", when,
-	    list[0].last_error != NULL ? ", error: " : "",
-	    list[0].last_error != NULL ? list[0].last_error : "");
+	bgsync_word(&list[0], bg.child > 0, when, buf, size);
 	irc_sync_status_free(list, n);
 	return true;
 }

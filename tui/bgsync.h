@@ -22,10 +22,12 @@ struct tui;
 void tui_bgsync_tick(struct tui *t);
 
 /*
- * Writes the sync state of case case_id into buf: "drill target" for a
- * drill, the actions pending and failed, the time of the last sync or its
- * last error.  Writes "" and returns false when no TheHive target is
- * configured.
+ * Writes the sync state of case case_id into buf, short enough for an
+ * 80-column status bar: "sync ok HH:MM:SS" (the last sync), "sync: N
+ * pending" (pending and failed actions; "syncing" while a pass runs),
+ * "sync failed: " and the start of the last error, each prefixed "drill "
+ * for a drill target.  Writes "" and returns false when no TheHive target
+ * is configured.
  */
 bool tui_bgsync_status(struct irc_db *db, int64_t case_id, char *buf,
     size_t size);

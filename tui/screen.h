@@ -120,9 +120,17 @@ void tui_fatal(struct tui *t, const char *fmt, ...)
 int tui_run_first(struct irc_db *db, const struct screen_ops *first,
     const void *arg);
 
-/* Draws the top bar (row 0) and bottom bar (last row) of a screen. */
+/*
+ * Draws the top bar (row 0) and bottom bar (last row) of a screen.  An
+ * error too long for the bar wraps onto the row above it, over the
+ * screen's last line, and is cut only after two lines.
+ */
 void tui_draw_title(const char *left, const char *right);
 void tui_draw_status(const char *left, const char *right, bool error);
+
+/* As tui_draw_status(), wrapping a long left text (error or not) when wrap. */
+void tui_draw_status_message(const char *left, const char *right,
+    bool error, bool wrap);
 
 /* Shows the help screen for a key context (screen_help.c). */
 extern const struct screen_ops screen_help_ops;

@@ -846,7 +846,7 @@ static void case_draw_status(struct tui *t, struct case_screen *cs)
 		left = case_hint_fit(timeline_hints, 3, cols);
 	else
 		left = case_hint_fit(step_hints, 4, cols);
-	tui_draw_status(left, right, cs->error);
+	tui_draw_status_message(left, right, cs->error, cs->message[0] != '\0');
 	/* The nearest notification deadline, left of the case clock. */
 	if (clock[0] != '\0')
 		tui_draw(LINES - 1, COLS - tui_text_width(right) - 2 -

@@ -28,6 +28,7 @@
 #include "bgsync.h"
 #include "draft.h"
 #include "keys.h"
+#include "mem.h"
 #include "screen.h"
 #include "term.h"
 #include "text.h"
@@ -185,17 +186,45 @@ void tui_draw_title(const char *left, const char *right)
 
 void tui_draw_status(const char *left, const char *right, bool error)
 {
+	tui_draw_status_message(left, right, error, error);
+}
+
+void tui_draw_status_message(const char *left, const char *right,
+    bool error, bool wrap)
+{
+	attr_t role = tui_attr(error ? TUI_ROLE_ERROR : TUI_ROLE_STATUS);
 	attr_t bar = tui_attr(TUI_ROLE_STATUS);
 	int rw = right ? tui_text_width(right) : 0;
-	int y = LINES - 1;
+	int y = LINES - 1, cols;
+	char **lines = NULL, *rest = NULL;
+	size_t n = 0, len = 0;
 
 	if (rw > COLS / 2)
 		rw = COLS / 2;
+	cols = COLS - rw - 3;
 	tui_fill(y, 0, COLS, bar);
-	tui_draw(y, 1, left, COLS - rw - 3,
-	    error ? tui_attr(TUI_ROLE_ERROR) : bar);
 	if (right)
 		tui_draw(y, COLS - rw - 1, right, rw, bar);
+	if (!wrap || left == NULL || tui_text_width(left) <= cols) {
+		tui_draw(y, 1, left, cols, role);
+		return;
+	}
+
+	/* A message too long for the bar starts on the row above it. */
+	n = tui_text_wrap(left, cols, &lines);
+	for (size_t i = 1; i < n; i++) {
+		size_t add = strlen(lines[i]);
+
+		rest = irc_xrealloc(rest, len + add + 2, 1);
+		snprintf(rest + len, add + 2, "%s%s", len > 0 ? " " : "",
+		    lines[i]);
+		len += strlen(rest + len);
+	}
+	tui_draw_pad(y - 1, 0, " ", 1, role);
+	tui_draw_pad(y - 1, 1, n > 0 ? lines[0] : "", COLS - 1, role);
+	tui_draw(y, 1, rest != NULL ? rest : "", cols, role);
+	free(rest);
+	tui_lines_free(lines, n);
 }
 
 /* Draws the screen shown instead of any other below the minimum size. */

@@ -41,18 +41,30 @@ check_wait "list drawn" "Synced case"
 # The list shows the newest case first: the drill.
 keys Enter
 check_wait "drill case opens" "Drill case"
-check_wait "drill without target not synced" "sync: not synced (no drill target)" 5
+check_wait "drill without target not synced" "sync: no drill target" 5
 keys q
 check_wait "back on the list" "Synced case"
 keys Down Enter
 check_wait "case view opens" "Synced case"
-check_wait "status bar shows the first sync" "sync: 0 pending, last" 10
+check_wait "status bar shows the first sync" "sync ok " 10
 keys x
 check_wait "step closed" "1/3 done" 5
 i=0
 while ! completed 1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "step reaches TheHive without a key" 0 "$(completed 1; echo $?)"
-check_wait "status bar shows nothing pending" "sync: 0 pending, last" 10
+check_wait "status bar shows nothing pending" "sync ok " 10
 check "nothing left in the outbox" 0 "$(sqlite3 "$IRCASE_DB" "SELECT count(*) FROM outbox WHERE case_id = 1 AND state != 'done'")"
 keys q q
 check_clean_exit "quits cleanly"
+
+# At 80 columns the sync state fits whole beside the case's progress.
+tui_start 80 24 IRCASE_THEHIVE_URL="$URL" IRCASE_THEHIVE_KEY="$KEY" \
+    IRCASE_THEHIVE_ORG=SOC IRCASE_SYNC_INTERVAL=1
+check_wait "80 columns: list drawn" "Synced case"
+keys Down Enter
+check_wait "80 columns: case view opens" "1/3 done"
+check_wait "80 columns: sync state whole" "sync ok " 10
+last=$(screen | tail -n 1)
+check_match "80 columns: time not cut" "sync ok [0-9]{2}:[0-9]{2}:[0-9]{2} *$" "$last"
+keys q q
+check_clean_exit "80 columns: quits cleanly"
