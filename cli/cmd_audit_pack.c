@@ -19,7 +19,8 @@ static const char audit_pack_options[] =
     "  --drills include|exclude\n"
     "                   pack drill cases too (default: exclude)\n"
     "\n"
-    "DIR must not exist or be empty.  Check the pack with\n"
+    "DIR must not exist or be empty.  The pack is built in DIR.XXXXXX\n"
+    "beside it and renamed to DIR only once complete.  Check the pack with\n"
     "'sha256sum -c SHA256SUMS' inside it, or 'ircase verify --pack DIR'.\n";
 
 int

@@ -46,8 +46,8 @@ export_write(struct irc_db *db, int64_t case_id,
 	if (path == NULL) {
 		if (isatty(STDOUT_FILENO))
 			flags |= IRC_EXPORT_TERMINAL;
-		if (irc_export_case(db, case_id, format, flags, stdout, result,
-		    &err) != IRC_OK) {
+		if (irc_export_case(db, case_id, format, flags, stdout,
+		    "standard output", result, &err) != IRC_OK) {
 			cli_fail(&err);
 			return false;
 		}
@@ -57,7 +57,7 @@ export_write(struct irc_db *db, int64_t case_id,
 		cli_fail(&err);
 		return false;
 	}
-	if (irc_export_case(db, case_id, format, flags, file.fp, result,
+	if (irc_export_case(db, case_id, format, flags, file.fp, path, result,
 	    &err) != IRC_OK) {
 		irc_atomic_abort(&file);
 		cli_fail(&err);

@@ -145,7 +145,7 @@ register_output(struct irc_db *db, const struct irc_register_query *q,
 	}
 	if (irc_atomic_open(&file, path, &err) != IRC_OK)
 		return cli_fail(&err);
-	if (irc_register_write(db, q, format, file.fp, NULL, &rows, &err) !=
+	if (irc_register_write(db, q, format, file.fp, path, &rows, &err) !=
 	    IRC_OK) {
 		irc_atomic_abort(&file);
 		return cli_fail(&err);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,12 @@ main(int argc, char **argv)
 	int c;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * Past a file size limit (ulimit -f) a write fails with EFBIG instead
+	 * of killing the process, so a half-written file or audit pack is
+	 * removed and the message names the file.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	cli_getopt_reset();
 	/* "+" stops at the subcommand name, whose options are its own. */
 	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {

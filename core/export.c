@@ -189,8 +189,7 @@ exp_flush(struct exp_ctx *x, struct irc_error *err)
 {
 	if (x->buf.len != 0 &&
 	    fwrite(x->buf.data, 1, x->buf.len, x->out) != x->buf.len)
-		return irc_fail(err, IRC_ERR_IO, "cannot write the export: %s",
-		    strerror(errno));
+		return irc_write_fail(err, x->out_name, errno);
 	x->buf.len = 0;
 	return IRC_OK;
 }
@@ -296,7 +295,7 @@ export_stored_count(struct irc_db *db, int64_t case_id, int64_t *count,
 
 enum irc_status
 irc_export_case(struct irc_db *db, int64_t case_id,
-    enum irc_export_format format, int flags, FILE *out,
+    enum irc_export_format format, int flags, FILE *out, const char *out_name,
     struct irc_export_result *result, struct irc_error *err)
 {
 	struct exp_ctx x;
@@ -306,6 +305,7 @@ irc_export_case(struct irc_db *db, int64_t case_id,
 	memset(&x, 0, sizeof x);
 	x.db = db;
 	x.out = out;
+	x.out_name = out_name;
 	x.flags = flags;
 	x.result = result;
 	/* One read transaction, so the case and its log are one snapshot. */
@@ -334,8 +334,7 @@ irc_export_case(struct irc_db *db, int64_t case_id,
 	if (st == IRC_OK)
 		st = exp_flush(&x, err);
 	if (st == IRC_OK && (fflush(out) != 0 || ferror(out)))
-		st = irc_fail(err, IRC_ERR_IO, "cannot write the export of case %"
-		    PRId64 ": %s", case_id, strerror(errno));
+		st = irc_write_fail(err, out_name, errno);
 out:
 	sqlite3_exec(irc_db_handle(db), "COMMIT", NULL, NULL, NULL);
 	exp_buf_free(&x.buf);
@@ -391,6 +390,22 @@ irc_csv_cell(FILE *out, const char *text, bool neutralise, int64_t *invalid)
 	}
 	fputc('"', out);
 	free(fixed);
+}
+
+enum irc_status
+irc_write_fail(struct irc_error *err, const char *name, int errnum)
+{
+	const char *advice = "";
+
+	if (errnum == 0)
+		errnum = EIO;
+	if (errnum == ENOSPC || errnum == EDQUOT)
+		advice = "; free some space and run again";
+	else if (errnum == EFBIG)
+		advice = "; raise the file size limit (ulimit -f) or write to "
+		    "another file system";
+	return irc_fail(err, IRC_ERR_IO, "cannot write %s: %s%s", name,
+	    strerror(errnum), advice);
 }
 
 enum irc_status
@@ -451,8 +466,7 @@ irc_atomic_commit(struct irc_atomic_file *f, struct irc_error *err)
 	}
 	f->fp = NULL;
 	if (!written)
-		st = irc_fail(err, IRC_ERR_IO, "cannot write %s: %s", f->tmp,
-		    strerror(saved));
+		st = irc_write_fail(err, f->path, saved);
 	else if (rename(f->tmp, f->path) != 0)
 		st = irc_fail(err, IRC_ERR_IO, "cannot rename %s to %s: %s",
 		    f->tmp, f->path, strerror(errno));

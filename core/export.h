@@ -65,12 +65,22 @@ const char *irc_export_format_ext(enum irc_export_format format);
 /*
  * Writes case case_id to out in the given format.  Returns IRC_OK once
  * the whole export is written, whether or not the chain verified:
- * result->verify tells.  A write error is IRC_ERR_IO; the caller discards
- * what was written (irc_atomic_abort()).
+ * result->verify tells.  A write error is IRC_ERR_IO with a message that
+ * names out_name (the file out writes to, or "standard output") and the
+ * reason; the caller discards what was written (irc_atomic_abort()).
  */
 enum irc_status irc_export_case(struct irc_db *db, int64_t case_id,
-    enum irc_export_format format, int flags, FILE *out,
+    enum irc_export_format format, int flags, FILE *out, const char *out_name,
     struct irc_export_result *result, struct irc_error *err);
+
+/*
+ * Stores "cannot write NAME: REASON" in err, where REASON is
+ * strerror(errnum) (EIO when errnum is 0), with what to do when the disk
+ * is full (ENOSPC, EDQUOT) or the file is over the size limit (EFBIG),
+ * and returns IRC_ERR_IO.
+ */
+enum irc_status irc_write_fail(struct irc_error *err, const char *name,
+    int errnum);
 
 /*
  * Writes one CSV cell (RFC 4180): quoted when it holds a comma, a quote,

@@ -8,6 +8,7 @@
  * The last column, case_kind, is "drill" or "real" on every row.
  * Rows end in CRLF as RFC 4180 writes them.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,9 @@ csv_action(struct exp_ctx *x, const struct irc_action *a,
 	fputs(strcmp(x->kase->sum.kind, "drill") == 0 ? "drill\r\n" :
 	    "real\r\n", x->out);
 	free(summary);
+	/* NOTE: errno is the failed write's unless a later call set it. */
 	if (ferror(x->out))
-		return irc_fail(err, IRC_ERR_IO, "cannot write the export");
+		return irc_write_fail(err, x->out_name, errno);
 	return IRC_OK;
 }
 

@@ -41,6 +41,7 @@ struct exp_ctx {
 	struct irc_case *kase;		/* loaded without its actions */
 	int64_t stored_count;		/* action_count on the case row */
 	FILE *out;
+	const char *out_name;		/* out in messages: a path or "standard output" */
 	int flags;			/* enum irc_export_flags */
 	struct irc_export_result *result;
 	struct irc_chain_walk walk;

@@ -9,6 +9,7 @@
  * schema has no table for, or that were never entered, give a line that
  * says so, so an empty section is visible rather than missing.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,7 +269,7 @@ md_timeline_action(struct exp_ctx *x, const struct irc_action *a,
 		w->deviations++;
 	free(summary);
 	if (ferror(x->out))
-		return irc_fail(err, IRC_ERR_IO, "cannot write the export");
+		return irc_write_fail(err, x->out_name, errno);
 	return IRC_OK;
 }
 
@@ -593,7 +594,7 @@ exp_write_md(struct exp_ctx *x, struct irc_error *err)
 		goto out;
 	md_chain(x);
 	if (ferror(x->out))
-		st = irc_fail(err, IRC_ERR_IO, "cannot write the export");
+		st = irc_write_fail(err, x->out_name, errno);
 out:
 	md_walk_reset(0);
 	return st;

@@ -3,12 +3,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 
 #include "crosscheck.h"
@@ -116,77 +118,135 @@ pack_file_sha256(const char *path, char hex[IRC_HASH_HEX])
 	return true;
 }
 
+/*
+ * A pack while it is built: files go into tmp, a new folder beside dir,
+ * which is renamed to dir only once the pack is complete.  Messages name
+ * the files as dir/REL, where the user will look for them.
+ */
+struct pack_out {
+	const char *dir;
+	char *tmp;
+};
+
 static enum irc_status
-pack_mkdir(const char *path, struct irc_error *err)
+pack_mkdir(const struct pack_out *po, const char *rel, struct irc_error *err)
 {
+	char *path = irc_xasprintf("%s/%s", po->tmp, rel);
+	enum irc_status st = IRC_OK;
+
 	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return irc_fail(err, IRC_ERR_IO, "cannot create folder %s: %s",
-		    path, strerror(errno));
-	return IRC_OK;
+		st = irc_fail(err, IRC_ERR_IO, "cannot create folder %s/%s: %s",
+		    po->dir, rel, strerror(errno));
+	free(path);
+	return st;
 }
 
-/* Writes text to dir/rel through a temporary file. */
+/* Creates po->tmp/rel with mode 0600. */
 static enum irc_status
-pack_write_text(const char *dir, const char *rel, const char *text, size_t len,
+pack_file_open(const struct pack_out *po, const char *rel, FILE **fp,
     struct irc_error *err)
 {
-	struct irc_atomic_file f;
-	char *path = irc_xasprintf("%s/%s", dir, rel);
-	enum irc_status st;
+	char *path = irc_xasprintf("%s/%s", po->tmp, rel), *name;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
-	st = irc_atomic_open(&f, path, err);
 	free(path);
-	if (st != IRC_OK)
-		return st;
-	if (fwrite(text, 1, len, f.fp) != len) {
-		irc_atomic_abort(&f);
-		return irc_fail(err, IRC_ERR_IO, "cannot write %s/%s: %s", dir, rel,
-		    strerror(errno));
-	}
-	return irc_atomic_commit(&f, err);
+	*fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (*fp != NULL)
+		return IRC_OK;
+	name = irc_xasprintf("%s/%s", po->dir, rel);
+	irc_write_fail(err, name, errno);
+	free(name);
+	if (fd >= 0)
+		close(fd);
+	return IRC_ERR_IO;
 }
 
-/* Writes the export of one case to dir/rel. */
+/*
+ * Flushes, syncs and closes a file of the pack.  When st is not IRC_OK
+ * the file is only closed and st is returned.
+ */
 static enum irc_status
-pack_write_export(struct irc_db *db, int64_t case_id,
-    enum irc_export_format format, const char *dir, const char *rel,
-    bool *verified, struct irc_error *err)
+pack_file_close(const struct pack_out *po, const char *rel, FILE *fp,
+    enum irc_status st, struct irc_error *err)
 {
-	struct irc_export_result result;
-	struct irc_atomic_file f;
-	char *path = irc_xasprintf("%s/%s", dir, rel);
-	enum irc_status st;
+	bool written;
+	int saved;
+	char *name;
 
-	st = irc_atomic_open(&f, path, err);
-	free(path);
-	if (st != IRC_OK)
-		return st;
-	if ((st = irc_export_case(db, case_id, format, 0, f.fp, &result,
-	    err)) != IRC_OK) {
-		irc_atomic_abort(&f);
+	if (st != IRC_OK) {
+		fclose(fp);
 		return st;
 	}
-	*verified = result.verify.ok;
-	return irc_atomic_commit(&f, err);
+	written = fflush(fp) == 0 && !ferror(fp) && fsync(fileno(fp)) == 0;
+	saved = errno;
+	if (fclose(fp) != 0 && written) {
+		written = false;
+		saved = errno;
+	}
+	if (written)
+		return IRC_OK;
+	name = irc_xasprintf("%s/%s", po->dir, rel);
+	st = irc_write_fail(err, name, saved);
+	free(name);
+	return st;
+}
+
+/* Writes text to rel in the pack. */
+static enum irc_status
+pack_write_text(const struct pack_out *po, const char *rel, const char *text,
+    size_t len, struct irc_error *err)
+{
+	enum irc_status st;
+	char *name;
+	FILE *fp;
+
+	if ((st = pack_file_open(po, rel, &fp, err)) != IRC_OK)
+		return st;
+	if (fwrite(text, 1, len, fp) != len) {
+		name = irc_xasprintf("%s/%s", po->dir, rel);
+		st = irc_write_fail(err, name, errno);
+		free(name);
+	}
+	return pack_file_close(po, rel, fp, st, err);
+}
+
+/* Writes the export of one case to rel in the pack. */
+static enum irc_status
+pack_write_export(struct irc_db *db, int64_t case_id,
+    enum irc_export_format format, const struct pack_out *po,
+    const char *rel, bool *verified, struct irc_error *err)
+{
+	struct irc_export_result result;
+	char *name = irc_xasprintf("%s/%s", po->dir, rel);
+	enum irc_status st;
+	FILE *fp;
+
+	if ((st = pack_file_open(po, rel, &fp, err)) != IRC_OK)
+		goto out;
+	st = irc_export_case(db, case_id, format, 0, fp, name, &result, err);
+	if (st == IRC_OK)
+		*verified = result.verify.ok;
+	st = pack_file_close(po, rel, fp, st, err);
+out:
+	free(name);
+	return st;
 }
 
 /* Writes the evidence manifest of one case as CSV. */
 static enum irc_status
-pack_write_evidence(struct irc_db *db, int64_t case_id, const char *dir,
-    const char *rel, struct irc_error *err)
+pack_write_evidence(struct irc_db *db, int64_t case_id,
+    const struct pack_out *po, const char *rel, struct irc_error *err)
 {
-	struct irc_atomic_file f;
 	sqlite3_stmt *stmt = NULL;
-	char *path = irc_xasprintf("%s/%s", dir, rel), when[40];
+	char when[40];
 	enum irc_status st;
+	FILE *fp;
 	int rc;
 
-	st = irc_atomic_open(&f, path, err);
-	free(path);
-	if (st != IRC_OK)
+	if ((st = pack_file_open(po, rel, &fp, err)) != IRC_OK)
 		return st;
 	fputs("number,name,bytes,sha256,kept_at,held_by,added_by,added_at\r\n",
-	    f.fp);
+	    fp);
 	if (sqlite3_prepare_v2(irc_db_handle(db), "SELECT number, name, size,"
 	    " sha256, location, holder, added_by, added_at FROM evidence"
 	    " WHERE case_id = ? ORDER BY number", -1, &stmt, NULL) != SQLITE_OK) {
@@ -195,39 +255,35 @@ pack_write_evidence(struct irc_db *db, int64_t case_id, const char *dir,
 	}
 	sqlite3_bind_int64(stmt, 1, case_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		fprintf(f.fp, "%" PRId64 ",", (int64_t)sqlite3_column_int64(stmt, 0));
-		irc_csv_cell(f.fp, (const char *)sqlite3_column_text(stmt, 1), true,
+		fprintf(fp, "%" PRId64 ",", (int64_t)sqlite3_column_int64(stmt, 0));
+		irc_csv_cell(fp, (const char *)sqlite3_column_text(stmt, 1), true,
 		    NULL);
-		fprintf(f.fp, ",%" PRId64 ",", (int64_t)sqlite3_column_int64(stmt,
+		fprintf(fp, ",%" PRId64 ",", (int64_t)sqlite3_column_int64(stmt,
 		    2));
 		for (int col = 3; col <= 6; col++) {
-			irc_csv_cell(f.fp, (const char *)sqlite3_column_text(stmt,
+			irc_csv_cell(fp, (const char *)sqlite3_column_text(stmt,
 			    col), true, NULL);
-			fputc(',', f.fp);
+			fputc(',', fp);
 		}
-		irc_csv_cell(f.fp, irc_time_utc(sqlite3_column_int64(stmt, 7), when,
+		irc_csv_cell(fp, irc_time_utc(sqlite3_column_int64(stmt, 7), when,
 		    sizeof when), true, NULL);
-		fputs("\r\n", f.fp);
+		fputs("\r\n", fp);
 	}
 	if (rc != SQLITE_DONE)
 		st = irc_db_fail(db, err, "cannot read the evidence");
 out:
 	sqlite3_finalize(stmt);
-	if (st != IRC_OK) {
-		irc_atomic_abort(&f);
-		return st;
-	}
-	return irc_atomic_commit(&f, err);
+	return pack_file_close(po, rel, fp, st, err);
 }
 
 /* Copies the playbook snapshot of a case to playbooks/SHA256.md. */
 static enum irc_status
-pack_write_playbook(struct irc_db *db, int64_t case_id, const char *dir,
-    struct irc_error *err)
+pack_write_playbook(struct irc_db *db, int64_t case_id,
+    const struct pack_out *po, struct irc_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	enum irc_status st = IRC_OK;
-	char *rel;
+	char *rel, *path;
 
 	if (sqlite3_prepare_v2(irc_db_handle(db), "SELECT p.sha256, p.text FROM"
 	    " \"case\" c JOIN playbook_snapshot p ON p.id = c.playbook_id"
@@ -239,9 +295,13 @@ pack_write_playbook(struct irc_db *db, int64_t case_id, const char *dir,
 		goto out;
 	}
 	rel = irc_xasprintf("playbooks/%s.md", sqlite3_column_text(stmt, 0));
-	st = pack_write_text(dir, rel, sqlite3_column_blob(stmt, 1) != NULL ?
-	    sqlite3_column_blob(stmt, 1) : "",
-	    (size_t)sqlite3_column_bytes(stmt, 1), err);
+	path = irc_xasprintf("%s/%s", po->tmp, rel);
+	/* Cases opened from one playbook share its snapshot, named by hash. */
+	if (access(path, F_OK) != 0)
+		st = pack_write_text(po, rel, sqlite3_column_blob(stmt, 1) !=
+		    NULL ? sqlite3_column_blob(stmt, 1) : "",
+		    (size_t)sqlite3_column_bytes(stmt, 1), err);
+	free(path);
 	free(rel);
 out:
 	sqlite3_finalize(stmt);
@@ -310,9 +370,9 @@ pack_collect(const struct irc_register_row *row, void *data,
 	return IRC_OK;
 }
 
-/* Fails unless dir is missing or empty; creates it when missing. */
+/* Fails unless dir is missing or empty. */
 static enum irc_status
-pack_prepare_dir(const char *dir, struct irc_error *err)
+pack_check_dir(const char *dir, struct irc_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -321,7 +381,7 @@ pack_prepare_dir(const char *dir, struct irc_error *err)
 		if (errno != ENOENT)
 			return irc_fail(err, IRC_ERR_IO, "cannot read folder %s: %s",
 			    dir, strerror(errno));
-		return pack_mkdir(dir, err);
+		return IRC_OK;
 	}
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
@@ -334,16 +394,41 @@ pack_prepare_dir(const char *dir, struct irc_error *err)
 	return IRC_OK;
 }
 
-/* Writes SHA256SUMS over every file in dir. */
+/* Removes path and everything under it, as far as it can. */
+static void
+pack_remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	struct stat sb;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char *child;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		child = irc_xasprintf("%s/%s", path, e->d_name);
+		if (lstat(child, &sb) == 0 && S_ISDIR(sb.st_mode))
+			pack_remove_tree(child);
+		else
+			unlink(child);
+		free(child);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(path);
+}
+
+/* Writes SHA256SUMS over every file in the pack. */
 static enum irc_status
-pack_write_manifest(const char *dir, struct irc_error *err)
+pack_write_manifest(const struct pack_out *po, struct irc_error *err)
 {
 	struct pack_list files = { NULL, 0, 0 };
 	char hex[IRC_HASH_HEX], *path, *text = NULL;
 	size_t len = 0, cap = 0;
 	enum irc_status st;
 
-	if ((st = pack_walk_files(dir, "", &files, err)) != IRC_OK)
+	if ((st = pack_walk_files(po->tmp, "", &files, err)) != IRC_OK)
 		goto out;
 	qsort(files.items, files.count, sizeof *files.items, list_compare);
 	for (size_t i = 0; i < files.count; i++) {
@@ -352,10 +437,10 @@ pack_write_manifest(const char *dir, struct irc_error *err)
 
 		if (strcmp(files.items[i], "SHA256SUMS") == 0)
 			continue;
-		path = irc_xasprintf("%s/%s", dir, files.items[i]);
+		path = irc_xasprintf("%s/%s", po->tmp, files.items[i]);
 		if (!pack_file_sha256(path, hex)) {
-			st = irc_fail(err, IRC_ERR_IO, "cannot read %s: %s", path,
-			    strerror(errno));
+			st = irc_fail(err, IRC_ERR_IO, "cannot read %s/%s: %s",
+			    po->dir, files.items[i], strerror(errno));
 			free(path);
 			goto out;
 		}
@@ -370,7 +455,7 @@ pack_write_manifest(const char *dir, struct irc_error *err)
 		len += n;
 		free(line);
 	}
-	st = pack_write_text(dir, "SHA256SUMS", text != NULL ? text : "", len,
+	st = pack_write_text(po, "SHA256SUMS", text != NULL ? text : "", len,
 	    err);
 out:
 	free(text);
@@ -378,80 +463,120 @@ out:
 	return st;
 }
 
+/* Writes the register of the period as CSV and as Markdown. */
+static enum irc_status
+pack_write_register(struct irc_db *db, const struct irc_register_query *q,
+    const struct pack_out *po, struct irc_error *err)
+{
+	enum irc_status st = IRC_OK;
+	int64_t rows;
+
+	for (int i = 0; i < 2 && st == IRC_OK; i++) {
+		const char *rel = i == 0 ? "register.csv" : "register.md";
+		char *name = irc_xasprintf("%s/%s", po->dir, rel);
+		FILE *fp;
+
+		if ((st = pack_file_open(po, rel, &fp, err)) == IRC_OK) {
+			st = irc_register_write(db, q, i == 0 ? IRC_REGISTER_CSV :
+			    IRC_REGISTER_MD, fp, name, &rows, err);
+			st = pack_file_close(po, rel, fp, st, err);
+		}
+		free(name);
+	}
+	return st;
+}
+
+/* Writes the files of one case and its playbook; counts a broken chain. */
+static enum irc_status
+pack_write_case(struct irc_db *db, const char *number,
+    const struct pack_out *po, int64_t *broken, struct irc_error *err)
+{
+	int64_t id = strtoll(number, NULL, 10);
+	bool ok_json = true, ok_md = true;
+	enum irc_status st;
+	char rel[64];
+
+	snprintf(rel, sizeof rel, "cases/%s", number);
+	if ((st = pack_mkdir(po, rel, err)) != IRC_OK)
+		return st;
+	snprintf(rel, sizeof rel, "cases/%s/case.json", number);
+	if ((st = pack_write_export(db, id, IRC_EXPORT_JSON, po, rel, &ok_json,
+	    err)) != IRC_OK)
+		return st;
+	snprintf(rel, sizeof rel, "cases/%s/report.md", number);
+	if ((st = pack_write_export(db, id, IRC_EXPORT_MD, po, rel, &ok_md,
+	    err)) != IRC_OK)
+		return st;
+	snprintf(rel, sizeof rel, "cases/%s/evidence.csv", number);
+	if ((st = pack_write_evidence(db, id, po, rel, err)) != IRC_OK ||
+	    (st = pack_write_playbook(db, id, po, err)) != IRC_OK)
+		return st;
+	if (!ok_json)
+		(*broken)++;
+	return IRC_OK;
+}
+
+/* Returns dir without trailing slashes (caller frees); "/" stays "/". */
+static char *
+pack_trim_dir(const char *dir)
+{
+	char *out = irc_xstrdup(dir);
+	size_t n = strlen(out);
+
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	return out;
+}
+
 enum irc_status
 irc_pack_build(struct irc_db *db, const struct irc_register_query *q,
     const char *dir, int64_t *cases, int64_t *broken, struct irc_error *err)
 {
 	struct pack_list ids = { NULL, 0, 0 };
-	struct irc_atomic_file f;
+	char *base = pack_trim_dir(dir);
+	struct pack_out po = { base, NULL };
 	enum irc_status st;
-	int64_t rows;
-	char *sub = NULL;
 
 	*cases = 0;
 	*broken = 0;
-	if ((st = pack_prepare_dir(dir, err)) != IRC_OK ||
+	if ((st = pack_check_dir(dir, err)) != IRC_OK ||
 	    (st = irc_register_walk(db, q, pack_collect, &ids, err)) != IRC_OK)
 		goto out;
-	for (int i = 0; i < 2; i++) {
-		enum irc_register_format fmt = i == 0 ? IRC_REGISTER_CSV :
-		    IRC_REGISTER_MD;
-		char *path = irc_xasprintf("%s/register.%s", dir, i == 0 ? "csv" :
-		    "md");
-
-		st = irc_atomic_open(&f, path, err);
-		free(path);
-		if (st != IRC_OK)
-			goto out;
-		if ((st = irc_register_write(db, q, fmt, f.fp, NULL, &rows, err)) !=
-		    IRC_OK) {
-			irc_atomic_abort(&f);
-			goto out;
-		}
-		if ((st = irc_atomic_commit(&f, err)) != IRC_OK)
-			goto out;
-	}
-
-	sub = irc_xasprintf("%s/cases", dir);
-	if ((st = pack_mkdir(sub, err)) != IRC_OK)
+	po.tmp = irc_xasprintf("%s.XXXXXX", base);
+	if (mkdtemp(po.tmp) == NULL) {
+		st = irc_fail(err, IRC_ERR_IO, "cannot create a temporary folder "
+		    "beside %s: %s", dir, strerror(errno));
+		free(po.tmp);
+		po.tmp = NULL;
 		goto out;
-	free(sub);
-	sub = irc_xasprintf("%s/playbooks", dir);
-	if ((st = pack_mkdir(sub, err)) != IRC_OK)
+	}
+	if ((st = pack_write_register(db, q, &po, err)) != IRC_OK ||
+	    (st = pack_mkdir(&po, "cases", err)) != IRC_OK ||
+	    (st = pack_mkdir(&po, "playbooks", err)) != IRC_OK)
 		goto out;
 	for (size_t i = 0; i < ids.count; i++) {
-		int64_t id = strtoll(ids.items[i], NULL, 10);
-		char rel[64];
-		bool ok_json = true, ok_md = true;
-
-		free(sub);
-		sub = irc_xasprintf("%s/cases/%s", dir, ids.items[i]);
-		if ((st = pack_mkdir(sub, err)) != IRC_OK)
+		if ((st = pack_write_case(db, ids.items[i], &po, broken, err)) !=
+		    IRC_OK)
 			goto out;
-		snprintf(rel, sizeof rel, "cases/%s/case.json", ids.items[i]);
-		if ((st = pack_write_export(db, id, IRC_EXPORT_JSON, dir, rel,
-		    &ok_json, err)) != IRC_OK)
-			goto out;
-		snprintf(rel, sizeof rel, "cases/%s/report.md", ids.items[i]);
-		if ((st = pack_write_export(db, id, IRC_EXPORT_MD, dir, rel,
-		    &ok_md, err)) != IRC_OK)
-			goto out;
-		snprintf(rel, sizeof rel, "cases/%s/evidence.csv", ids.items[i]);
-		if ((st = pack_write_evidence(db, id, dir, rel, err)) != IRC_OK ||
-		    (st = pack_write_playbook(db, id, dir, err)) != IRC_OK)
-			goto out;
-		if (!ok_json)
-			(*broken)++;
 		(*cases)++;
 	}
-	if ((st = pack_write_text(dir, "control-map.md", pack_control_map,
+	if ((st = pack_write_text(&po, "control-map.md", pack_control_map,
 	    sizeof pack_control_map - 1, err)) != IRC_OK ||
-	    (st = pack_write_text(dir, "README.md", pack_readme,
-	    sizeof pack_readme - 1, err)) != IRC_OK)
+	    (st = pack_write_text(&po, "README.md", pack_readme,
+	    sizeof pack_readme - 1, err)) != IRC_OK ||
+	    (st = pack_write_manifest(&po, err)) != IRC_OK)
 		goto out;
-	st = pack_write_manifest(dir, err);
+	/* rename(2) replaces dir when it is an empty folder. */
+	if (rename(po.tmp, base) != 0)
+		st = irc_fail(err, IRC_ERR_IO, "cannot rename %s to %s: %s",
+		    po.tmp, dir, strerror(errno));
 out:
-	free(sub);
+	if (st != IRC_OK && po.tmp != NULL)
+		pack_remove_tree(po.tmp);
+	if (st != IRC_OK)
+		*cases = 0;
+	free(po.tmp);
+	free(base);
 	list_free(&ids);
 	return st;
 }

@@ -24,9 +24,11 @@
 
 /*
  * Writes the pack for the cases of query into dir, which must not exist
- * or be empty.  *cases is the number of cases packed.  A case whose chain
- * does not verify is packed anyway (its export records the failure) and
- * counted in *broken.
+ * or be empty.  The pack is built in a new folder beside dir and renamed
+ * to dir once complete.  On failure that folder is removed and dir is
+ * left as it was, and err names the file that could not be written.  *cases
+ * is the number of cases packed.  A case whose chain does not verify is
+ * packed anyway (its export records the failure) and counted in *broken.
  */
 enum irc_status irc_pack_build(struct irc_db *db,
     const struct irc_register_query *query, const char *dir,

@@ -3,6 +3,7 @@
  * XLSX (libxlsxwriter).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,7 @@ register_hours(int64_t from, int64_t to, char *buf, size_t size)
 
 struct register_text {
 	FILE *out;
+	const char *out_name;	/* out in messages */
 	bool md;
 	int64_t rows;
 };
@@ -283,16 +285,16 @@ register_text_row(const struct irc_register_row *r, void *data,
 	register_cell(w, buf, col++, false);
 	w->rows++;
 	if (ferror(w->out))
-		return irc_fail(err, IRC_ERR_IO, "cannot write the register: %s",
-		    strerror(errno));
+		return irc_write_fail(err, w->out_name, errno);
 	return IRC_OK;
 }
 
 static enum irc_status
 register_write_text(struct irc_db *db, const struct irc_register_query *q,
-    FILE *out, bool md, int64_t *rows, struct irc_error *err)
+    FILE *out, const char *out_name, bool md, int64_t *rows,
+    struct irc_error *err)
 {
-	struct register_text w = { out, md, 0 };
+	struct register_text w = { out, out_name, md, 0 };
 	enum irc_status st;
 	size_t i;
 
@@ -372,6 +374,62 @@ register_xlsx_row(const struct irc_register_row *r, void *data,
 }
 
 /*
+ * Points stderr at /dev/null and returns the old stderr, or -1 when it
+ * cannot.  libxlsxwriter 1.1.4 prints "[ERROR]" lines to stderr when a
+ * write fails and has no option to turn them off, and its messages name
+ * its temporary file, so the caller reports the failure in one line of
+ * its own.
+ */
+static int
+xlsx_quiet_stderr(void)
+{
+	int saved, null;
+
+	fflush(stderr);
+	if ((saved = dup(STDERR_FILENO)) < 0)
+		return -1;
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0 ||
+	    dup2(null, STDERR_FILENO) < 0) {
+		if (null >= 0)
+			close(null);
+		close(saved);
+		return -1;
+	}
+	close(null);
+	return saved;
+}
+
+static void
+xlsx_restore_stderr(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
+/* Stores why workbook_close() failed, naming path instead of its temporary file. */
+static enum irc_status
+xlsx_close_fail(struct irc_error *err, const char *path, lxw_error lerr,
+    int errnum)
+{
+	switch (lerr) {
+	case LXW_ERROR_CREATING_XLSX_FILE:
+	case LXW_ERROR_CREATING_TMPFILE:
+	case LXW_ERROR_ZIP_FILE_OPERATION:
+	case LXW_ERROR_ZIP_CLOSE:
+		if (errnum != 0)
+			return irc_write_fail(err, path, errnum);
+		break;
+	default:
+		break;
+	}
+	return irc_fail(err, IRC_ERR_IO, "cannot write %s: %s", path,
+	    lxw_strerror(lerr));
+}
+
+/*
  * Writes the workbook to a temporary file beside path and renames it
  * over path once libxlsxwriter has closed it.
  */
@@ -385,7 +443,7 @@ register_write_xlsx(struct irc_db *db, const struct irc_register_query *q,
 	lxw_format *bold;
 	lxw_error lerr;
 	enum irc_status st;
-	int fd;
+	int fd, quiet = -1, close_errno;
 
 	memset(&w, 0, sizeof w);
 	if ((st = irc_output_path_check(path, err)) != IRC_OK) {
@@ -400,9 +458,11 @@ register_write_xlsx(struct irc_db *db, const struct irc_register_query *q,
 		return st;
 	}
 	close(fd);
+	quiet = xlsx_quiet_stderr();
 	book = workbook_new(tmp);
 	if (book == NULL) {
-		st = irc_fail(err, IRC_ERR_IO, "cannot create workbook %s", tmp);
+		st = irc_fail(err, IRC_ERR_IO, "cannot create workbook %s: %s",
+		    path, strerror(errno != 0 ? errno : ENOMEM));
 		goto out;
 	}
 	w.sheet = workbook_add_worksheet(book, "Register");
@@ -417,17 +477,19 @@ register_write_xlsx(struct irc_db *db, const struct irc_register_query *q,
 	worksheet_freeze_panes(w.sheet, 1, 0);
 	st = irc_register_walk(db, q, register_xlsx_row, &w, err);
 	*rows = w.rows;
+	errno = 0;
 	lerr = workbook_close(book);
+	close_errno = errno;
 	book = NULL;
 	if (st == IRC_OK && lerr != LXW_NO_ERROR)
-		st = irc_fail(err, IRC_ERR_IO, "cannot write %s: %s", tmp,
-		    lxw_strerror(lerr));
+		st = xlsx_close_fail(err, path, lerr, close_errno);
 	if (st == IRC_OK && rename(tmp, path) != 0)
 		st = irc_fail(err, IRC_ERR_IO, "cannot rename %s to %s: %s", tmp,
 		    path, strerror(errno));
 out:
 	if (book != NULL)
 		workbook_close(book);
+	xlsx_restore_stderr(quiet);
 	if (st != IRC_OK)
 		unlink(tmp);
 	free(tmp);
@@ -442,6 +504,7 @@ irc_register_write(struct irc_db *db, const struct irc_register_query *q,
 	*rows = 0;
 	if (format == IRC_REGISTER_XLSX)
 		return register_write_xlsx(db, q, path, rows, err);
-	return register_write_text(db, q, out, format == IRC_REGISTER_MD, rows,
+	return register_write_text(db, q, out, path != NULL ? path :
+	    "standard output", format == IRC_REGISTER_MD, rows,
 	    err);
 }

@@ -78,8 +78,10 @@ enum irc_status irc_register_walk(struct irc_db *db,
 /*
  * Writes the register as CSV (formula-neutralised, like the CSV export)
  * or Markdown to out, or as XLSX to the file at path (out unused) with
- * typed date cells and a frozen header row.  *rows is the number of
- * cases written.
+ * typed date cells and a frozen header row.  For CSV and Markdown, path
+ * names out in messages (NULL: "standard output").  *rows is the number
+ * of cases written.  libxlsxwriter's own error lines are kept off
+ * stderr; a failure is one message in err that names path.
  */
 enum irc_status irc_register_write(struct irc_db *db,
     const struct irc_register_query *query, enum irc_register_format format,
