@@ -121,6 +121,12 @@ cli_failf(const char *fmt, ...)
 	return CLI_EXIT_FAIL;
 }
 
+const char *
+cli_output_path(const char *arg)
+{
+	return arg != NULL && strcmp(arg, "-") == 0 ? NULL : arg;
+}
+
 int
 cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
 {

@@ -93,6 +93,12 @@ int cli_fail_value(const struct irc_error *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Returns the path that "-o FILE" names, or NULL for "-", which means
+ * standard output as in other Unix tools ("./-" names a file called -).
+ */
+const char *cli_output_path(const char *arg);
+
+/*
  * Prints "ircase: MESSAGE" for a command line that is not valid and
  * returns CLI_EXIT_USAGE.  The message names the bad value and the fix.
  */
@@ -211,7 +217,8 @@ bool cli_parse_period(const struct cli_ctx *ctx, const char *from,
  * Parses one bound of a period given to option what ("--from"): a date
  * YYYY-MM-DD (its local midnight, or with end_of_day the midnight that
  * ends it) or a time.  Prints a usage error naming both forms and returns
- * false when text is neither.
+ * false when text is neither, or one naming the option and the month's
+ * length when the date does not exist (2026-02-30).
  */
 bool cli_parse_bound(const struct cli_ctx *ctx, const char *what,
     const char *text, bool end_of_day, int64_t *out);

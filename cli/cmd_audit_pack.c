@@ -75,6 +75,9 @@ cmd_audit_pack(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 		    argv[optind + 1]);
 	dir = argv[optind];
+	if (strcmp(dir, "-") == 0)
+		return cli_usage_error(ctx, "audit-pack writes a folder, not "
+		    "standard output; give a folder name (./- for one named -)");
 	irc_error_clear(&err);
 	if (!cli_parse_period(ctx, from, to, &q))
 		return CLI_EXIT_USAGE;

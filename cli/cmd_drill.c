@@ -6,6 +6,7 @@
  * for drills run without the terminal interface; report writes the
  * after-action report.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -40,7 +41,8 @@ static const char drill_options[] =
     "  --severity LEVEL 1-4 or low, medium, high, critical\n"
     "  --format FORMAT  md (the default) or json\n"
     "  -o, --output FILE\n"
-    "                   write the report to FILE instead of standard output\n";
+    "                   write the report to FILE instead of standard output\n"
+    "                   ('-': standard output)\n";
 
 bool
 cli_text_write(const char *path, const char *text)
@@ -63,8 +65,9 @@ cli_text_write(const char *path, const char *text)
 		return false;
 	}
 	if (fputs(text, file.fp) == EOF) {
+		irc_write_fail(&err, path, errno);
 		irc_atomic_abort(&file);
-		cli_failf("cannot write %s", path);
+		cli_fail(&err);
 		return false;
 	}
 	if (irc_atomic_commit(&file, &err) != IRC_OK) {
@@ -396,7 +399,7 @@ drill_report(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
+		case 'o': output = cli_output_path(optarg); break;
 		case CLI_OPT_DB:
 			ctx->db_path = optarg;
 			break;

@@ -25,6 +25,7 @@ static const char export_options[] =
     "  -o, --output FILE\n"
     "                   write to FILE (mode 0600, replaced only once the\n"
     "                   export is complete) instead of standard output\n"
+    "                   ('-': standard output)\n"
     "\n"
     "Exits 3, after writing the export, when the case's chain does not\n"
     "verify.\n";
@@ -94,7 +95,7 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 			format_name = optarg;
 			break;
 		case 'o':
-			output = optarg;
+			output = cli_output_path(optarg);
 			break;
 		case CLI_OPT_DB:
 			ctx->db_path = optarg;

@@ -25,7 +25,8 @@ static const char playbook_options[] =
     "                           exit 1 when any error\n"
     "  import-thehive TEMPLATE.json [-o FILE]\n"
     "                           a Markdown playbook from a TheHive case\n"
-    "                           template (standard output without -o)\n"
+    "                           template (standard output without -o\n"
+    "                           or with -o -)\n"
     "  export-thehive FILE [-o FILE]\n"
     "                           a TheHive case template from a playbook\n"
     "\n"
@@ -35,7 +36,8 @@ static const char playbook_options[] =
     "  --part N          in a file holding several playbooks, load the\n"
     "                    Nth (default 1)\n"
     "  --json            show: print JSON\n"
-    "  -o FILE           import-thehive, export-thehive: write FILE\n";
+    "  -o FILE           import-thehive, export-thehive: write FILE\n"
+    "                    ('-': standard output)\n";
 
 struct pb_opts {
 	struct irc_pb_limits limits;
@@ -86,7 +88,7 @@ opts_parse(struct cli_ctx *ctx, int argc, char **argv, struct pb_opts *o)
 			o->limits.part = (int)n;
 			break;
 		case 'o':
-			o->output = optarg;
+			o->output = cli_output_path(optarg);
 			break;
 		default:
 			return cli_bad_option(ctx, c, argv);

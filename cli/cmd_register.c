@@ -23,7 +23,7 @@ static const char register_options[] =
     "  --format FORMAT  csv (the default), xlsx or md\n"
     "  -o, --output FILE\n"
     "                   write to FILE (replaced only once complete); xlsx\n"
-    "                   needs it\n"
+    "                   needs it; '-' is standard output\n"
     "  --drills include|exclude\n"
     "                   list drill cases too (default: exclude)\n";
 
@@ -190,7 +190,7 @@ cmd_register(struct cli_ctx *ctx, int argc, char **argv)
 				    "'%s'; supported formats: csv, xlsx, md", optarg);
 			break;
 		case 'o':
-			output = optarg;
+			output = cli_output_path(optarg);
 			break;
 		case OPT_DRILLS:
 			if (strcmp(optarg, "include") != 0 &&

@@ -28,6 +28,7 @@ static const char replay_options[] =
     "                   reports and observables become injects\n"
     "  -o, --output FILE\n"
     "                   with --as-drill, write the scenario to FILE\n"
+    "                   ('-': standard output, the default)\n"
     "\n"
     "Keys while replaying: Space pause, Right and Left step one action,\n"
     "1-6 jump to a phase, q quit.\n";
@@ -135,7 +136,7 @@ cmd_replay(struct cli_ctx *ctx, int argc, char **argv)
 	if (output != NULL && output[0] == '\0')
 		return cli_usage_error(ctx, "-o needs a file name");
 	if (as_drill)
-		return replay_as_drill(ctx, o.case_id, output);
+		return replay_as_drill(ctx, o.case_id, cli_output_path(output));
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("ircase: replay needs a terminal on standard input and "
