@@ -84,7 +84,7 @@ md_phases(struct irc_buf *b, const json_t *r)
 	json_t *row;
 
 	irc_buf_addf(b, "\n## Time per phase\n\n| Phase | Steps closed | Time |"
-	    " Target | |\n| --- | --- | --- | --- | --- |\n");
+	    " Target | Outcome |\n| --- | --- | --- | --- | --- |\n");
 	json_array_foreach(json_object_get(r, "phases"), i, row)
 		irc_buf_addf(b, "| %s | %lld/%lld | %s | %s | %s |\n",
 		    json_string_value(json_object_get(row, "name")),

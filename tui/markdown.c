@@ -331,30 +331,85 @@ static void md_list(struct md_ctx *m, cmark_node *list, const char *first,
 	m->tight = tight_before;
 }
 
-/* Renders a GFM table one row per line, cells divided by " | ". */
+/*
+ * Collects the inline content of one table cell and returns its display
+ * width.  With measure_only, the content and any links it added are
+ * dropped again, so a first pass can size the columns.
+ */
+static int md_cell(struct md_ctx *m, cmark_node *cell, enum tui_role role,
+    bool measure_only)
+{
+	size_t start = m->len, nlinks = m->doc->nlinks;
+	int width;
+
+	md_inlines(m, cell, role);
+	width = tui_text_width_n(m->text + start, m->len - start);
+	if (measure_only) {
+		m->len = start;
+		while (m->doc->nlinks > nlinks)
+			free(m->doc->links[--m->doc->nlinks].url);
+	}
+	return width;
+}
+
+/*
+ * Renders a GFM table one row per line, each column padded to its widest
+ * cell and divided by " | ", with a rule under the header row.  A row
+ * wider than the screen wraps like a paragraph.
+ */
 static void md_table(struct md_ctx *m, cmark_node *table, const char *first,
     const char *rest)
 {
 	const char *prefix = first;
 	enum tui_role role;
+	int *widths = NULL, w;
+	size_t ncols = 0, col;
 
 	for (cmark_node *row = cmark_node_first_child(table); row != NULL;
 	    row = cmark_node_next(row)) {
-		const char *type = cmark_node_get_type_string(row);
-
-		role = type != NULL && strcmp(type, "table_header") == 0 ?
-		    TUI_ROLE_HEADING : TUI_ROLE_NORMAL;
+		col = 0;
 		for (cmark_node *cell = cmark_node_first_child(row);
-		    cell != NULL; cell = cmark_node_next(cell)) {
-			if (cell != cmark_node_first_child(row))
+		    cell != NULL; cell = cmark_node_next(cell), col++) {
+			if (col == ncols) {
+				widths = irc_xrealloc(widths, ncols + 1,
+				    sizeof(*widths));
+				widths[ncols++] = 0;
+			}
+			w = md_cell(m, cell, TUI_ROLE_NORMAL, true);
+			if (w > widths[col])
+				widths[col] = w;
+		}
+	}
+	for (cmark_node *row = cmark_node_first_child(table); row != NULL;
+	    row = cmark_node_next(row)) {
+		const char *type = cmark_node_get_type_string(row);
+		bool header = type != NULL && strcmp(type, "table_header") == 0;
+
+		role = header ? TUI_ROLE_HEADING : TUI_ROLE_NORMAL;
+		col = 0;
+		for (cmark_node *cell = cmark_node_first_child(row);
+		    cell != NULL; cell = cmark_node_next(cell), col++) {
+			if (col > 0)
 				md_put(m, " | ", TUI_ROLE_DIM);
-			md_inlines(m, cell, role);
+			for (w = md_cell(m, cell, role, false);
+			    cmark_node_next(cell) != NULL && w < widths[col]; w++)
+				md_put(m, " ", role);
 		}
 		if (m->len == 0)
 			md_put(m, " ", role);
 		md_flush(m, prefix, rest);
 		prefix = rest;
+		if (header) {
+			for (col = 0; col < ncols; col++) {
+				if (col > 0)
+					md_put(m, "-+-", TUI_ROLE_DIM);
+				for (w = 0; w < widths[col]; w++)
+					md_put(m, "-", TUI_ROLE_DIM);
+			}
+			md_flush(m, prefix, rest);
+		}
 	}
+	free(widths);
 }
 
 static bool md_is_comment(const char *html)

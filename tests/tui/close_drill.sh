@@ -40,6 +40,20 @@ check_match "report shows its heading" "Close drill" "$shot"
 check_match "status bar says where it was saved" \
     "Saved as .*reports/case-$n-after-action\.md" "$shot"
 check_no_match "report fits 80 columns" ".{81}" "$shot"
+# The phase table's columns line up: each row's dividers sit where the
+# header's do.
+bars() { echo "$shot" | grep -E "^ +$1 +\|" | awk '{
+	out = ""
+	for (i = 1; i <= length($0); i++)
+		if (substr($0, i, 1) == "|")
+			out = out " " i
+	print out
+}'; }
+check_match "table header has dividers" "^ [0-9]+ [0-9]+ [0-9]+ [0-9]+$" \
+    "$(bars Phase)"
+for phase in Prepare Assess Respond Evidence; do
+	check "table row $phase lines up" "$(bars Phase)" "$(bars "$phase")"
+done
 keys G
 check_wait "report scrolls to the end" "Alert"
 colour=$(tm capture-pane -p -e | grep -F "Alert" || true)
