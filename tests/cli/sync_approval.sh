@@ -3,28 +3,10 @@
 # approves, or marks done, a step that needs approval, whether the sync
 # account itself or another TheHive user completed it.
 . "$(dirname "$0")/../lib.sh"
-
-FAKE="$IRCASE_TOP/tests/fakehive/fakehive.py"
-KEY=fake-key-$$-secret
-export IRCASE_SYSLOG_FACILITY=off IRCASE_SYNC_BACKOFF_MS=20
-export IRCASE_SYNC_ATTEMPTS=4 IRCASE_THEHIVE_ORG=SOC IRCASE_THEHIVE_TIMEOUT=5
-unset https_proxy http_proxy all_proxy HTTPS_PROXY ALL_PROXY no_proxy NO_PROXY IRCASE_TRACE
-
-if ! command -v python3 >/dev/null 2>&1; then
-	skip "sync approval against the fake" "python3 is not installed"
-	exit 0
-fi
+. "$(dirname "$0")/../lib_fake.sh"
 
 # The sync key belongs to "analyst", and "bob" is another TheHive user.
-rm -f "$T/port"
-python3 "$FAKE" --version 5.2 --key "$KEY=analyst" --key "bob-key=bob" \
-    >"$T/port" &
-FAKE_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-URL="http://127.0.0.1:$(awk '{print $2}' "$T/port")"
-export IRCASE_THEHIVE_URL="$URL" IRCASE_THEHIVE_KEY="$KEY"
-trap 'kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; rm -rf "$T"' EXIT
+fake_start --version 5.2 --key "$KEY=analyst" --key "bob-key=bob"
 q() { sqlite3 "$IRCASE_DB" "$1"; }
 # complete KEY STEP: set the task of step STEP of case 1 to Completed.
 complete() {

@@ -3,31 +3,13 @@
 # cleanly (exit 0, not pending, not in --dry-run) and never reach the
 # production TheHive.  Also: --status states the chain head of every case.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_fake.sh"
 
-FAKE="$IRCASE_TOP/tests/fakehive/fakehive.py"
 PB="$IRCASE_TOP/playbooks/phishing.md"
-KEY=fake-key-$$-secret
-export IRCASE_SYSLOG_FACILITY=off IRCASE_SYNC_BACKOFF_MS=20
-export IRCASE_SYNC_ATTEMPTS=4 IRCASE_THEHIVE_ORG=SOC IRCASE_THEHIVE_TIMEOUT=5
-unset https_proxy http_proxy all_proxy HTTPS_PROXY ALL_PROXY no_proxy NO_PROXY IRCASE_TRACE
 unset IRCASE_THEHIVE_DRILL_URL IRCASE_THEHIVE_DRILL_KEY
 
-if ! command -v python3 >/dev/null 2>&1; then
-	skip "sync of drills against the fake" "python3 is not installed"
-	exit 0
-fi
-
-# fake_start NAME: start a fake; its URL goes to $T/NAME.url.
-fake_start() {
-	python3 "$FAKE" --version 5.2 --key "$KEY=sync@soc" >"$T/$1.port" &
-	echo $! >>"$T/pids"
-	i=0
-	while [ ! -s "$T/$1.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	echo "http://127.0.0.1:$(awk '{print $2}' "$T/$1.port")" >"$T/$1.url"
-}
-trap 'for p in $(cat "$T/pids"); do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-fake_start production
-fake_start drill
+fake_launch production --version 5.2 --key "$KEY=sync@soc"
+fake_launch drill --version 5.2 --key "$KEY=sync@soc"
 PROD=$(cat "$T/production.url")
 DRILL=$(cat "$T/drill.url")
 export IRCASE_THEHIVE_URL="$PROD" IRCASE_THEHIVE_KEY="$KEY"

@@ -3,45 +3,27 @@
 # files in tests/sync/data give them, no duplicates after faults, the key
 # kept secret, and versions 4 and 5.2.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_fake.sh"
 
-FAKE="$IRCASE_TOP/tests/fakehive/fakehive.py"
 CHECK="$IRCASE_TOP/tests/sync/check.py"
 DATA="$IRCASE_TOP/tests/sync/data"
 PB="$IRCASE_TOP/playbooks/phishing.md"
-KEY=fake-key-$$-secret
-export IRCASE_SYSLOG_FACILITY=off IRCASE_SYNC_BACKOFF_MS=20
-export IRCASE_SYNC_ATTEMPTS=4 IRCASE_THEHIVE_ORG=SOC IRCASE_THEHIVE_TIMEOUT=5
-unset https_proxy http_proxy all_proxy HTTPS_PROXY ALL_PROXY no_proxy NO_PROXY IRCASE_TRACE
 
-if ! command -v python3 >/dev/null 2>&1; then
-	skip "sync against the fake" "python3 is not installed"
-	exit 0
-fi
-
-# fake_start VERSION [ARGS]: start a fake and set URL, FAKE_PID.
-fake_start() {
+# fake_version VERSION [ARGS]: start a fake of that version with two keys.
+fake_version() {
 	v=$1
 	shift
-	rm -f "$T/port"
-	python3 "$FAKE" --version "$v" --key "$KEY=sync@soc" \
-	    --key "analyst-key=analyst@soc" "$@" >"$T/port" &
-	FAKE_PID=$!
-	i=0
-	while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	URL="http://127.0.0.1:$(awk '{print $2}' "$T/port")"
-	export IRCASE_THEHIVE_URL="$URL" IRCASE_THEHIVE_KEY="$KEY"
+	fake_start --version "$v" --key "$KEY=sync@soc" \
+	    --key "analyst-key=analyst@soc" "$@"
 }
-fake_stop() { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; }
-trap 'fake_stop; rm -rf "$T"' EXIT
 state() { curl -s "$URL/_fake/state" >"$T/state.json"; }
 count() { python3 -c "import json,sys; print(len(json.load(open('$T/state.json'))['$1']))"; }
-fault() { curl -s -X POST -d "$1" "$URL/_fake/fault" >/dev/null; }
 api() { curl -s -H "Authorization: Bearer analyst-key" -H "Content-Type: application/json" "$@"; }
 fresh_db() { export IRCASE_DB="$T/$1.db"; rm -f "$IRCASE_DB"*; }
 
 # --- requests as the data files give them, per version -----------------
 for v in 4 5.2; do
-	fake_start "$v"
+	fake_version "$v"
 	fresh_db "req$v"
 	"$IRCASE" new --playbook "$PB" --title "Request check" >/dev/null
 	check_match "status before sync: no head" \
@@ -66,7 +48,7 @@ for v in 4 5.2; do
 done
 
 # --- faults: one object per local object ---------------------------------
-fake_start 5.2
+fake_version 5.2
 fault_case() {
 	name=$1
 	spec=$2
@@ -153,7 +135,7 @@ print('ordered' if not bad else 'out of order: %s' % by_task)
 
 # --- 413 with an HTML body; the other items still go -----------------------
 fake_stop
-fake_start 5.2 --max-body 20000
+fake_version 5.2 --max-body 20000
 fresh_db big
 big=$(head -c 30000 /dev/zero | tr '\0' 'x')
 "$IRCASE" new --playbook "$PB" --title "Big" >/dev/null

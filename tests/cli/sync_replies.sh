@@ -3,28 +3,10 @@
 # body carries no new id, a create slower than the timeout, a reply too
 # large to read.  Each local object ends up exactly once in the fake.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_fake.sh"
 
-FAKE="$IRCASE_TOP/tests/fakehive/fakehive.py"
 PB="$IRCASE_TOP/playbooks/phishing.md"
-KEY=fake-key-$$-secret
-export IRCASE_SYSLOG_FACILITY=off IRCASE_SYNC_BACKOFF_MS=20
-export IRCASE_SYNC_ATTEMPTS=4 IRCASE_THEHIVE_ORG=SOC IRCASE_THEHIVE_TIMEOUT=5
-unset https_proxy http_proxy all_proxy HTTPS_PROXY ALL_PROXY no_proxy NO_PROXY IRCASE_TRACE
-
-if ! command -v python3 >/dev/null 2>&1; then
-	skip "sync replies against the fake" "python3 is not installed"
-	exit 0
-fi
-
-rm -f "$T/port"
-python3 "$FAKE" --version 5.2 --key "$KEY=sync@soc" >"$T/port" &
-FAKE_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-URL="http://127.0.0.1:$(awk '{print $2}' "$T/port")"
-export IRCASE_THEHIVE_URL="$URL" IRCASE_THEHIVE_KEY="$KEY"
-trap 'kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; rm -rf "$T"' EXIT
-fault() { curl -s -X POST -d "$1" "$URL/_fake/fault" >/dev/null; }
+fake_start --version 5.2 --key "$KEY=sync@soc"
 # held KIND TEXT: how many objects of KIND in the fake hold TEXT.
 held() {
 	curl -s "$URL/_fake/state" | python3 -c "import json,sys

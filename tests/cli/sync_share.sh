@@ -3,29 +3,11 @@
 # ways, import by TheHive case number, and two databases working one case
 # until they converge.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_fake.sh"
 
-FAKE="$IRCASE_TOP/tests/fakehive/fakehive.py"
 CHECK="$IRCASE_TOP/tests/sync/check.py"
 PB="$IRCASE_TOP/playbooks/phishing.md"
-KEY=fake-key-$$-secret
-export IRCASE_SYSLOG_FACILITY=off IRCASE_SYNC_BACKOFF_MS=20
-export IRCASE_SYNC_ATTEMPTS=4 IRCASE_THEHIVE_ORG=SOC IRCASE_THEHIVE_TIMEOUT=5
-unset https_proxy http_proxy all_proxy HTTPS_PROXY ALL_PROXY no_proxy NO_PROXY IRCASE_TRACE
-
-if ! command -v python3 >/dev/null 2>&1; then
-	skip "sync against the fake" "python3 is not installed"
-	exit 0
-fi
-
-rm -f "$T/port"
-python3 "$FAKE" --version 5.2 --key "$KEY=sync@soc" \
-    --key "analyst-key=analyst@soc" >"$T/port" &
-FAKE_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-URL="http://127.0.0.1:$(awk '{print $2}' "$T/port")"
-export IRCASE_THEHIVE_URL="$URL" IRCASE_THEHIVE_KEY="$KEY"
-trap 'kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; rm -rf "$T"' EXIT
+fake_start --version 5.2 --key "$KEY=sync@soc" --key "analyst-key=analyst@soc"
 state() { curl -s "$URL/_fake/state" >"$T/state.json"; }
 q() { python3 -c "import json; s=json.load(open('$T/state.json')); print($1)"; }
 api() { curl -s -H "Authorization: Bearer analyst-key" -H "Content-Type: application/json" "$@"; }
