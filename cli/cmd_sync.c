@@ -29,6 +29,9 @@ static const char sync_options[] =
     "                create a local case from TheHive case NUMBER, linked\n"
     "                to it, then sync it (with --drill: from the drill\n"
     "                target, as a drill)\n"
+    "  --relink      forget the TheHive case that CASE is linked to, after\n"
+    "                it was deleted in TheHive; the next sync creates it\n"
+    "                again and sends every action of CASE to it\n"
     "  --no-wait     exit at once when another sync is running\n"
     "  --insecure    do not verify the server's TLS certificate (warns)\n"
     "  -q, --quiet   print nothing when everything was sent\n"
@@ -37,7 +40,8 @@ static const char sync_options[] =
     "IRCASE_THEHIVE_ORG, IRCASE_THEHIVE_KEY_FILE (or _KEY_CMD, _KEY) and\n"
     "the others listed in ircase.conf(5).  Without a drill URL\n"
     "(IRCASE_THEHIVE_DRILL_URL), drill cases are skipped.  Exits 1 when\n"
-    "an action could not be sent.\n";
+    "an action could not be sent or changes made in TheHive could not be\n"
+    "pulled.\n";
 
 struct irc_hive_config *
 cli_hive_config(bool insecure)
@@ -276,7 +280,7 @@ sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
 	}
 	if (st != IRC_OK)
 		return cli_fail(&err);
-	if (!quiet || res.failed > 0 || res.pending > 0)
+	if (!quiet || res.failed > 0 || res.pending > 0 || res.errors > 0)
 		printf("%d case%s: %" PRId64 " sent, %" PRId64 " failed, %" PRId64
 		    " pending, %" PRId64 " pulled, %" PRId64 " conflict%s (%" PRId64
 		    " requests)\n", res.cases, res.cases == 1 ? "" : "s", res.sent,
@@ -293,6 +297,31 @@ sync_run(struct irc_db *db, int64_t case_id, bool insecure, bool push_only,
 		    "--status'\n", stderr);
 		return CLI_EXIT_FAIL;
 	}
+	if (res.errors > 0) {
+		fputs("ircase: the sync did not finish for every case; see 'ircase "
+		    "sync --status'\n", stderr);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* Forgets the TheHive case of case_id, recorded as "sync.relink". */
+static int
+sync_relink(struct irc_db *db, int64_t case_id)
+{
+	struct irc_actor actor;
+	struct irc_error err;
+	char remote[64];
+
+	irc_actor_current(&actor);
+	irc_error_clear(&err);
+	if (irc_sync_relink(db, case_id, &actor, remote, sizeof remote, &err) !=
+	    IRC_OK)
+		return cli_fail(&err);
+	printf("case %" PRId64 " no longer linked to TheHive case ", case_id);
+	cli_print_clean(stdout, remote, 0);
+	printf("; the next 'ircase sync %" PRId64 "' finds it by its tag or "
+	    "creates it again\n", case_id);
 	return CLI_EXIT_OK;
 }
 
@@ -326,7 +355,7 @@ int
 cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_DRY = 1, OPT_STATUS, OPT_PUSH_ONLY, OPT_NO_WAIT, OPT_INSECURE,
-		OPT_IMPORT, OPT_DRILL };
+		OPT_IMPORT, OPT_DRILL, OPT_RELINK };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "help", no_argument, NULL, 'h' },
@@ -337,11 +366,12 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "import", required_argument, NULL, OPT_IMPORT },
 		{ "drill", no_argument, NULL, OPT_DRILL },
+		{ "relink", no_argument, NULL, OPT_RELINK },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool dry = false, status = false, push_only = false, no_wait = false;
-	bool insecure = false, quiet = false, drill = false;
+	bool insecure = false, quiet = false, drill = false, relink = false;
 	const char *import = NULL;
 	struct irc_db *db = NULL;
 	int64_t case_id = 0;
@@ -377,6 +407,9 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		case OPT_DRILL:
 			drill = true;
 			break;
+		case OPT_RELINK:
+			relink = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -395,6 +428,10 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	if (import != NULL && (dry || status || case_id != 0))
 		return cli_usage_error(ctx, "--import takes no CASE and no "
 		    "--dry-run or --status; give only the TheHive number");
+	if (relink && (case_id == 0 || dry || status || import != NULL ||
+	    push_only))
+		return cli_usage_error(ctx, "--relink takes one CASE and no other "
+		    "option; use 'ircase sync CASE --relink'");
 	if (drill && import == NULL)
 		return cli_usage_error(ctx, "--drill goes with --import NUMBER");
 	if (!cli_db_open(ctx, import != NULL ? CLI_DB_CREATE : CLI_DB_WRITE, &db,
@@ -402,6 +439,8 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	if (import != NULL)
 		rc = sync_import(db, import, drill, insecure);
+	else if (relink)
+		rc = sync_relink(db, case_id);
 	else if (status)
 		rc = sync_status_print(db, case_id);
 	else if (dry)

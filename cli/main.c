@@ -52,7 +52,7 @@ const struct cli_cmd cli_cmds[] = {
 	    "List the asset inventory with the cases that affect each asset." },
 	{ "playbook", cmd_playbook, "list|show|lint|import-thehive|export-thehive ...",
 	    "List, show and lint playbooks; convert TheHive case templates." },
-	{ "sync", cmd_sync, "[CASE] [--dry-run|--status|--import NUMBER]",
+	{ "sync", cmd_sync, "[CASE] [--dry-run|--status|--relink|--import NUMBER]",
 	    "Send waiting actions to TheHive and pull changes made there." },
 	{ "thehive", cmd_thehive, "check [--drill] [--insecure]",
 	    "Check the TheHive URL, key, proxy and TLS settings." },

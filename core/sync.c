@@ -639,12 +639,28 @@ task_body(struct sync_pass *p, const struct sync_case *c,
 	return body;
 }
 
+/*
+ * Fails with the advice for a case TheHive no longer has: a 404 on the
+ * case's own id means it was deleted (or merged) there.
+ */
+static enum irc_status
+case_gone(const struct sync_case *c, const struct irc_hive_req *req,
+    struct irc_error *err)
+{
+	return irc_fail(err, IRC_ERR_IO, "TheHive no longer has case #%" PRId64
+	    " (%s) that case %" PRId64 " is linked to (%s); if it was deleted "
+	    "there, run 'ircase sync %" PRId64 " --relink' and the next sync "
+	    "creates it again", c->number, c->remote, c->id, req->error,
+	    c->id);
+}
+
 /* Lists the case's tasks; returns a new JSON array or NULL with err set. */
 static json_t *
 tasks_list(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
 {
 	json_t *all = json_array();
 	struct irc_hive_req *req;
+	bool bad;
 
 	for (int from = 0;; from += SYNC_PAGE) {
 		req = sync_send(p, sync_query(json_pack("[{s:s, s:s}, {s:s},"
@@ -652,9 +668,13 @@ tasks_list(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
 		    "idOrName", c->remote, "_name", "tasks", "_name", "sort",
 		    "_fields", "_createdAt", "asc", "_name", "page", "from", from,
 		    "to", from + SYNC_PAGE)));
-		if (req->status != 200 || !json_is_array(req->reply)) {
+		bad = req->status != 200 || !json_is_array(req->reply);
+		if (req->status == 404)
+			case_gone(c, req, err);
+		else if (bad)
 			irc_fail(err, IRC_ERR_IO, "%s", req->error[0] ? req->error :
 			    "cannot list the case's tasks");
+		if (bad) {
 			irc_hive_req_free(req);
 			json_decref(all);
 			return NULL;
@@ -1522,7 +1542,9 @@ case_update(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
 		close_fields(p, c, body);
 	req = sync_send(p, irc_hive_req_new("PATCH", body, "/api/v1/case/%s",
 	    c->remote));
-	if (req->status != 204 && req->status != 200)
+	if (req->status == 404)
+		st = case_gone(c, req, err);
+	else if (req->status != 204 && req->status != 200)
 		st = irc_fail(err, IRC_ERR_IO, "%s", req->error);
 	irc_hive_req_free(req);
 	return st;
@@ -1583,7 +1605,7 @@ case_sync(struct sync_pass *p, int64_t case_id, struct irc_error *err)
 	struct row *rows = NULL;
 	struct lane *lanes = NULL;
 	size_t nrows = 0, nlanes = 0;
-	char task_error[IRC_ERROR_MAX] = "";
+	char task_error[IRC_ERROR_MAX] = "", pull_error[IRC_ERROR_MAX] = "";
 	struct irc_error cerr;
 	enum irc_status st;
 	bool pushed;
@@ -1610,28 +1632,40 @@ case_sync(struct sync_pass *p, int64_t case_id, struct irc_error *err)
 			    cerr.msg);
 		snprintf(p->res->last_error, sizeof p->res->last_error, "%s",
 		    cerr.msg);
+		p->res->errors++;
 		goto release;
 	}
 	lanes = lanes_build(&c, rows, nrows, &nlanes);
 	lanes_without_task(lanes, nlanes, task_error);
 	if ((st = lanes_run(p, lanes, nlanes, err)) != IRC_OK)
 		goto release;
-	if (!p->opts->push_only && (st = sync_pull_new(p, &c, &cerr)) != IRC_OK)
+	if (!p->opts->push_only && (st = sync_pull_new(p, &c, &cerr)) != IRC_OK) {
+		if (st != IRC_ERR_IO) {
+			*err = cerr;
+			goto release;
+		}
+		p->res->errors++;
 		snprintf(p->res->last_error, sizeof p->res->last_error, "%s",
 		    cerr.msg);
+		snprintf(pull_error, sizeof pull_error, "%s", cerr.msg);
+	}
+	irc_error_clear(&cerr);
 	/* Reread the head: the pull may have added actions. */
 	case_clear(&c);
 	if ((st = case_read(p, case_id, &c, err)) != IRC_OK)
 		goto release;
 	c.pulled_at = pulled_at_read(p, case_id);
 	pushed = case_update(p, &c, &cerr) == IRC_OK;
-	if (!pushed)
+	if (!pushed) {
+		p->res->errors++;
 		snprintf(p->res->last_error, sizeof p->res->last_error, "%s",
 		    cerr.msg);
-	st = case_state_save(p, &c, pushed ? c.head : NULL, pushed ?
-	    task_error : cerr.msg, err);
-	if (st != IRC_OK)
-		goto release;
+	}
+	/* The first failure of the pass is the one kept: later ones follow
+	   from it or are less telling. */
+	st = case_state_save(p, &c, pushed ? c.head : NULL, pull_error[0] ?
+	    pull_error : task_error[0] ? task_error : cerr.msg, err);
+	irc_error_clear(&cerr);
 release:
 	if (rows != NULL) {
 		enum irc_status st2 = rows_release(p, rows, nrows, err);
@@ -1817,6 +1851,99 @@ irc_sync_run(struct irc_db *db, const struct irc_hive_config *cfg,
 	if (st == IRC_OK)
 		st = target_sync(&p, &cfg->drill, err);
 	sync_pass_close(&p);
+	close(fd);
+	return st;
+}
+
+/* -- forgetting a deleted remote case ------------------------------------ */
+
+enum irc_status
+irc_sync_relink(struct irc_db *db, int64_t case_id,
+    const struct irc_actor *actor, char *remote, size_t remote_size,
+    struct irc_error *err)
+{
+	static const char *const forget[] = {
+		"DELETE FROM remote_map WHERE target = ?1 AND kind IN ('case',"
+		" 'case_log') AND local_id = ?2",
+		"DELETE FROM remote_map WHERE target = ?1 AND kind = 'task' AND"
+		" local_id IN (SELECT id FROM step WHERE case_id = ?2)",
+		"DELETE FROM remote_map WHERE target = ?1 AND kind IN ('log',"
+		" 'observable') AND local_id IN (SELECT id FROM action"
+		" WHERE case_id = ?2)",
+		/* Sent again, each after a search for its marker. */
+		"UPDATE outbox SET state = 'pending', uncertain = 1, attempts = 0,"
+		" last_error = NULL WHERE target = ?1 AND case_id = ?2",
+		"UPDATE sync_case SET pushed_head = NULL, last_error = NULL"
+		" WHERE target = ?1 AND case_id = ?2",
+	};
+	sqlite3_stmt *stmt = NULL;
+	struct irc_hive_target t;
+	struct sync_pass p;
+	const char *target;
+	int64_t number = 0;
+	enum irc_status st;
+	bool busy;
+	json_t *body;
+	int fd;
+
+	memset(&p, 0, sizeof p);
+	p.db = db;
+	remote[0] = '\0';
+	if (sqlite3_prepare_v2(irc_db_handle(db), "SELECT kind FROM \"case\""
+	    " WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+		return irc_db_fail(db, err, "cannot read the case");
+	sqlite3_bind_int64(stmt, 1, case_id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return irc_fail(err, IRC_ERR_NOT_FOUND, "no case %" PRId64
+		    "; see 'ircase list'", case_id);
+	}
+	target = strcmp((const char *)sqlite3_column_text(stmt, 0), "drill") ==
+	    0 ? "drill" : "production";
+	sqlite3_finalize(stmt);
+	/* map_get reads only the target's name. */
+	memset(&t, 0, sizeof t);
+	t.name = (char *)target;
+	p.target = &t;
+	if ((fd = pass_lock(db, true, &busy, err)) < 0)
+		return busy ? irc_fail(err, IRC_ERR_BUSY, "a sync is running; "
+		    "run 'ircase sync %" PRId64 " --relink' again when it ends",
+		    case_id) : err->status;
+	if ((st = irc_db_begin(db, err)) != IRC_OK)
+		goto out;
+	map_get(&p, "case", case_id, remote, remote_size, NULL, 0, &number);
+	if (remote[0] == '\0') {
+		irc_db_rollback(db);
+		st = irc_fail(err, IRC_ERR_INVALID, "case %" PRId64 " is not linked "
+		    "to a TheHive case; there is nothing to forget", case_id);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof forget / sizeof forget[0]; i++) {
+		if (sqlite3_prepare_v2(irc_db_handle(db), forget[i], -1, &stmt,
+		    NULL) != SQLITE_OK) {
+			st = irc_db_fail(db, err, "cannot forget the TheHive case");
+			break;
+		}
+		sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, case_id);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			st = irc_db_fail(db, err, "cannot forget the TheHive case");
+		sqlite3_finalize(stmt);
+		if (st != IRC_OK)
+			break;
+	}
+	if (st == IRC_OK) {
+		body = json_pack("{s:s, s:s, s:I}", "target", target,
+		    "thehive_id", remote, "thehive_number", (json_int_t)number);
+		st = irc_action_append(db, case_id, 0, actor, "sync.relink", body,
+		    NULL, err);
+		json_decref(body);
+	}
+	if (st == IRC_OK)
+		st = irc_db_commit(db, err);
+	else
+		irc_db_rollback(db);
+out:
 	close(fd);
 	return st;
 }

@@ -67,6 +67,7 @@ struct irc_sync_result {
 	int64_t conflicts;	/* steps changed on both sides */
 	int64_t requests;	/* HTTP requests made */
 	int cases_skipped;	/* drill cases left out: no drill target */
+	int64_t errors;		/* cases whose pull, tasks or update failed */
 	char last_error[IRC_ERROR_MAX];	/* the last error of the pass, or "" */
 	bool busy;		/* another pass held the lock (no_wait) */
 };
@@ -95,6 +96,20 @@ enum irc_status irc_sync_run(struct irc_db *db,
 enum irc_status irc_sync_import(struct irc_db *db,
     const struct irc_hive_config *cfg, int64_t number, bool drill,
     int64_t *case_id, struct irc_error *err);
+
+/*
+ * Forgets the TheHive case that case_id is linked to on its target, for
+ * a case deleted in TheHive: the mappings of the case, its tasks, logs
+ * and observables go, and every outbox row of the case is pending again
+ * and uncertain, so the next pass finds the case by its marker tag or
+ * creates it, and searches for each row's marker before it sends it.
+ * Records a "sync.relink" action with the old id and number, which are
+ * also copied into remote.  A case with no link is IRC_ERR_INVALID; a
+ * running sync pass is IRC_ERR_BUSY.
+ */
+enum irc_status irc_sync_relink(struct irc_db *db, int64_t case_id,
+    const struct irc_actor *actor, char *remote, size_t remote_size,
+    struct irc_error *err);
 
 /* One case's sync state, for "ircase sync --status" and the TUI. */
 struct irc_sync_status {

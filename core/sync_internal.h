@@ -103,6 +103,13 @@ const char *sync_step_state(const char *task_status);
 void sync_approval_reason(char *buf, size_t size, int64_t case_id, int seq,
     const char *requested_by, bool by_sync_account);
 
+/*
+ * Returns a new copy of the JSON string str, every NUL in it replaced by
+ * U+2400 (a C string would end at the first), with their count in *nuls;
+ * NULL when str is not a string.
+ */
+char *sync_text(json_t *str, size_t *nuls);
+
 /* Pulls task states (before the push) and logs and observables (after). */
 enum irc_status sync_pull_states(struct sync_pass *p, struct sync_case *c,
     json_t *tasks, struct irc_error *err);

@@ -27,6 +27,38 @@ remote_actor(struct irc_actor *actor, json_t *obj, const char *field)
 	    IRC_SYNC_ACTOR_PREFIX, login != NULL ? login : "unknown");
 }
 
+char *
+sync_text(json_t *str, size_t *nuls)
+{
+	const char *v = json_string_value(str);
+	size_t len = json_string_length(str), n = 0, o = 0;
+	char *out;
+
+	if (nuls != NULL)
+		*nuls = 0;
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		n += v[i] == '\0';
+	if (n == 0)
+		return irc_xstrdup(v);
+	out = irc_xmalloc(len + n * 2 + 1);
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] != '\0') {
+			out[o++] = v[i];
+			continue;
+		}
+		/* U+2400 SYMBOL FOR NULL, in UTF-8. */
+		out[o++] = (char)0xe2;
+		out[o++] = (char)0x90;
+		out[o++] = (char)0x80;
+	}
+	out[o] = '\0';
+	if (nuls != NULL)
+		*nuls = n;
+	return out;
+}
+
 /* Appends one action and maps it to the remote object it came from. */
 static enum irc_status
 pull_record(struct sync_pass *p, struct sync_case *c, int step_seq,
@@ -223,7 +255,7 @@ pull_logs(struct sync_pass *p, struct sync_case *c, const char *task,
 	char marker[64];
 	enum irc_status st = IRC_OK;
 	json_t *lg, *body;
-	size_t i, n;
+	size_t i, n, nuls;
 
 	snprintf(marker, sizeof marker, "<!-- ircase:%s:", c->uuid);
 	for (int from = 0; st == IRC_OK; from += SYNC_PAGE) {
@@ -234,26 +266,35 @@ pull_logs(struct sync_pass *p, struct sync_case *c, const char *task,
 		    "_fields", "_createdAt", "asc", "_name", "page", "from", from,
 		    "to", from + SYNC_PAGE)));
 		if (req->status != 200 || !json_is_array(req->reply)) {
-			st = irc_fail(err, IRC_ERR_IO, "%s", req->error);
+			st = irc_fail(err, IRC_ERR_IO, "cannot read the logs of task "
+			    "%s: %s", task, req->error[0] ? req->error :
+			    "the reply is not a list");
 			irc_hive_req_free(req);
 			return st;
 		}
 		json_array_foreach(req->reply, i, lg) {
 			const char *id = json_string_value(json_object_get(lg, "_id"));
-			const char *msg = json_string_value(json_object_get(lg,
-			    "message"));
+			char *msg = sync_text(json_object_get(lg, "message"), &nuls);
 			json_int_t at = json_integer_value(json_object_get(lg,
 			    "_createdAt"));
 
 			if (at > *newest)
 				*newest = at;
 			if (id == NULL || msg == NULL || strstr(msg, marker) != NULL ||
-			    sync_map_has_remote(p, id))
+			    sync_map_has_remote(p, id)) {
+				free(msg);
 				continue;
+			}
 			remote_actor(&actor, lg, "_createdBy");
 			body = json_pack("{s:s, s:s, s:I}", "text", msg, "thehive_id",
 			    id, "thehive_date", json_integer_value(json_object_get(lg,
 			    "date")));
+			free(msg);
+			if (nuls > 0)
+				/* Say what was changed: the text is not TheHive's byte
+				   for byte. */
+				json_object_set_new(body, "nul_shown_as_u2400",
+				    json_integer((json_int_t)nuls));
 			st = pull_record(p, c, step_seq, &actor, "thehive.log", body,
 			    id, err);
 			json_decref(body);
@@ -334,12 +375,14 @@ pull_observable(struct sync_pass *p, struct sync_case *c, json_t *o,
 	const char *tags[IRC_OBSERVABLE_TAGS_MAX];
 	json_t *tag, *body;
 	int64_t number = 0;
-	size_t i;
+	size_t i, nuls;
+	char *value;
 	enum irc_status st;
 
 	remote_actor(&actor, o, "_createdBy");
 	memset(&obs, 0, sizeof obs);
-	obs.value = json_string_value(json_object_get(o, "data"));
+	value = sync_text(json_object_get(o, "data"), &nuls);
+	obs.value = value;
 	obs.tlp = local_tlp(p, json_integer_value(json_object_get(o, "tlp")));
 	obs.ioc = json_is_true(json_object_get(o, "ioc"));
 	json_array_foreach(json_object_get(o, "tags"), i, tag)
@@ -347,11 +390,16 @@ pull_observable(struct sync_pass *p, struct sync_case *c, json_t *o,
 			tags[obs.ntags++] = json_string_value(tag);
 	obs.tags = tags;
 	irc_error_clear(&oerr);
-	if (obs.value != NULL && local_obs_type(json_string_value(
+	if (nuls > 0)
+		/* A NUL shown as U+2400 is not the value TheHive holds. */
+		snprintf(oerr.msg, sizeof oerr.msg, "the value contains %zu NUL "
+		    "character%s, shown as U+2400", nuls, nuls == 1 ? "" : "s");
+	else if (obs.value != NULL && local_obs_type(json_string_value(
 	    json_object_get(o, "dataType")), &obs.type) &&
 	    irc_observable_add(p->db, c->id, &obs, &actor, &number, &oerr) ==
 	    IRC_OK) {
 		p->res->pulled++;
+		free(value);
 		if ((st = irc_db_begin(p->db, err)) != IRC_OK)
 			return st;
 		st = sync_map_put(p, "pulled", observable_action_id(p, c->id,
@@ -366,6 +414,7 @@ pull_observable(struct sync_pass *p, struct sync_case *c, json_t *o,
 	    "reason", oerr.msg[0] != '\0' ? oerr.msg : NULL);
 	st = pull_record(p, c, 0, &actor, "thehive.observable", body, id, err);
 	json_decref(body);
+	free(value);
 	return st;
 }
 
@@ -384,7 +433,8 @@ pull_observables(struct sync_pass *p, struct sync_case *c,
 	    c->remote, "_name", "observables", "_name", "sort", "_fields",
 	    "_createdAt", "asc", "_name", "page", "from", 0, "to", 10000)));
 	if (req->status != 200 || !json_is_array(req->reply)) {
-		st = irc_fail(err, IRC_ERR_IO, "%s", req->error);
+		st = irc_fail(err, IRC_ERR_IO, "cannot read the case's observables: "
+		    "%s", req->error[0] ? req->error : "the reply is not a list");
 		irc_hive_req_free(req);
 		return st;
 	}
@@ -400,22 +450,45 @@ pull_observables(struct sync_pass *p, struct sync_case *c,
 	return st;
 }
 
+/*
+ * One task whose logs cannot be read does not stop the others or the
+ * observables: each failure is kept, and the last one is returned.
+ * pulled_at moves only when every task was read, since the next pass
+ * asks for logs from pulled_at on; logs read twice are skipped by their
+ * stored remote ids.  A database error stops the pull at once.
+ */
 enum irc_status
 sync_pull_new(struct sync_pass *p, struct sync_case *c, struct irc_error *err)
 {
 	int64_t newest = c->pulled_at;
-	enum irc_status st = IRC_OK;
+	enum irc_status st, failed = IRC_OK;
+	struct irc_error one;
 
-	for (size_t k = 0; k <= c->nsteps && st == IRC_OK; k++) {
+	for (size_t k = 0; k <= c->nsteps; k++) {
 		const char *task = k < c->nsteps ? c->steps[k].task : c->case_log;
 
 		if (task[0] == '\0' || task[0] == '-')
 			continue;
+		irc_error_clear(&one);
 		st = pull_logs(p, c, task, k < c->nsteps ? c->steps[k].seq : 0,
-		    c->pulled_at, &newest, err);
+		    c->pulled_at, &newest, &one);
+		if (st == IRC_OK)
+			continue;
+		*err = one;
+		if (st != IRC_ERR_IO)
+			return st;
+		failed = st;
 	}
-	if (st == IRC_OK && c->remote[0] != '\0')
-		st = pull_observables(p, c, err);
-	c->pulled_at = newest;
-	return st;
+	if (c->remote[0] != '\0') {
+		irc_error_clear(&one);
+		if ((st = pull_observables(p, c, &one)) != IRC_OK) {
+			*err = one;
+			if (st != IRC_ERR_IO)
+				return st;
+			failed = st;
+		}
+	}
+	if (failed == IRC_OK)
+		c->pulled_at = newest;
+	return failed;
 }

@@ -357,13 +357,24 @@ first_text_line(const char *text, char *out, size_t size)
 
 /* Fills req->error from the reply of a request that did not succeed. */
 static void
-describe_failure(struct irc_hive_req *req)
+describe_failure(struct irc_hive_req *req, const json_error_t *jerr)
 {
 	const char *type = NULL, *message = NULL;
 	char line[160];
 
-	if (req->status >= 200 && req->status < 300)
+	if (req->status >= 200 && req->status < 300) {
+		/*
+		 * A reply that is not JSON is an error too, so the caller can
+		 * name the request; an empty body is a create's or a PATCH's
+		 * 204 and is judged by irc_hive_req_created().
+		 */
+		if (req->reply == NULL && req->text_len > 0)
+			snprintf(req->error, sizeof req->error, "%s %s: HTTP %ld "
+			    "with a body that is not JSON (%s at byte %d)",
+			    req->method, req->path, req->status, jerr->text,
+			    jerr->position);
 		return;
+	}
 	if (json_is_object(req->reply)) {
 		type = json_string_value(json_object_get(req->reply, "type"));
 		message = json_string_value(json_object_get(req->reply,
@@ -407,10 +418,16 @@ req_finish(struct irc_hive *hive, struct irc_hive_req *req, CURLcode rc)
 			    req->method, req->path, p->curl_error[0] ?
 			    p->curl_error : curl_easy_strerror(rc));
 	} else {
+		/*
+		 * JSON_ALLOW_NUL: TheHive stores "\u0000" in a log text as it
+		 * came; without the flag the whole reply is rejected.  Readers
+		 * of strings that may hold one use json_string_length().
+		 */
+		memset(&jerr, 0, sizeof jerr);
 		if (req->text_len > 0)
 			req->reply = json_loadb(req->text, req->text_len,
-			    JSON_DECODE_ANY, &jerr);
-		describe_failure(req);
+			    JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+		describe_failure(req, &jerr);
 	}
 	irc_hive_trace("%s %s -> %ld (%zu bytes%s%s)", req->method, req->path,
 	    req->status, req->text_len, rc != CURLE_OK ? ", " : "",
@@ -574,6 +591,14 @@ irc_hive_detect(struct irc_hive *hive, enum irc_hive_version *version,
 		if (req->status == 200)
 			text = json_string_value(json_object_get(json_object_get(
 			    req->reply, "versions"), "TheHive"));
+	}
+	if (text != NULL && strtol(text, NULL, 10) > 0 &&
+	    strtol(text, NULL, 10) < 4) {
+		snprintf(req->error, sizeof req->error, "%s %s: the server is "
+		    "TheHive %.40s; ircase works with TheHive 4 and 5, not 3 or "
+		    "older, so upgrade it or point IRCASE_THEHIVE_URL at a TheHive "
+		    "4 or 5", req->method, req->path, text);
+		return detect_fail(req, "TheHive version not supported", err);
 	}
 	if (text == NULL || version_parse(text) == IRC_HIVE_UNKNOWN) {
 		if (req->error[0] == '\0')

@@ -7,12 +7,19 @@
  * drill target by IRCASE_THEHIVE_DRILL_*).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -20,6 +27,8 @@
 #include "mem.h"
 #include "paths.h"
 #include "thehive.h"
+
+extern char **environ;
 
 /* Longest API key accepted, in bytes. */
 #define KEY_MAX 4096
@@ -175,37 +184,130 @@ key_from_file(struct irc_hive_target *t, const char *path,
 	return IRC_OK;
 }
 
+/* Most output read from a key command; a key is one line of KEY_MAX. */
+#define KEY_CMD_OUTPUT_MAX (64 * 1024)
+/* Seconds a key command may run when no request timeout is set. */
+#define KEY_CMD_TIMEOUT_DEFAULT 10
+
 /*
- * Runs the key command with /bin/sh and keeps the first line of its
- * output.  The output is never shown, even when the command fails.
+ * Reads the command's output from fd into buf until end of file, the
+ * deadline (CLOCK_MONOTONIC, ms) or size - 1 bytes.  Returns the bytes
+ * read, or -1 at the deadline and -2 past the size.
+ */
+static ssize_t
+key_cmd_read(int fd, char *buf, size_t size, int64_t deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec now;
+	size_t n = 0;
+	ssize_t r;
+	int64_t left;
+
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = deadline - ((int64_t)now.tv_sec * 1000 + now.tv_nsec /
+		    1000000);
+		if (left <= 0)
+			return -1;
+		if (poll(&pfd, 1, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (pfd.revents == 0)
+			continue;
+		if (n + 1 >= size)
+			return -2;
+		r = read(fd, buf + n, size - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+/*
+ * Runs the key command with /bin/sh in a process group of its own and
+ * keeps the first line of its output.  A command still running after the
+ * target's request timeout, or printing more than KEY_CMD_OUTPUT_MAX, is
+ * killed with its whole group, so nothing it started keeps running.  The
+ * output is never shown, even when the command fails.
  */
 static enum irc_status
 key_from_command(struct irc_hive_target *t, const char *cmd,
     const char *origin, struct irc_error *err)
 {
-	FILE *fp = popen(cmd, "r");
-	char sink[256];
-	int status;
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	long secs = t->timeout > 0 ? t->timeout : KEY_CMD_TIMEOUT_DEFAULT;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	struct timespec now;
+	char *out = NULL;
+	int fds[2], status = 0, rc;
+	ssize_t n;
+	pid_t pid;
 
-	if (fp == NULL)
+	if (pipe(fds) != 0 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0)
 		return irc_fail(err, IRC_ERR_IO, "cannot run the key command "
 		    "from %s: %s", origin, strerror(errno));
-	t->key = read_key_line(fp);
-	while (fread(sink, 1, sizeof sink, fp) > 0)
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		return irc_fail(err, IRC_ERR_IO, "cannot run the key command "
+		    "from %s: %s", origin, strerror(rc));
+	}
+	out = irc_xmalloc(KEY_CMD_OUTPUT_MAX + 1);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	n = key_cmd_read(fds[0], out, KEY_CMD_OUTPUT_MAX + 1,
+	    (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 + secs * 1000);
+	close(fds[0]);
+	if (n < 0)
+		kill(-pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	status = pclose(fp);
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(t->key);
-		t->key = NULL;
-		return irc_fail(err, IRC_ERR_IO, "the key command from %s failed "
+	if (n >= 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		irc_fail(err, IRC_ERR_IO, "the key command from %s failed "
 		    "(exit status %d); run it by hand to see why", origin,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else if (n == -1)
+		irc_fail(err, IRC_ERR_IO, "the key command '%.200s' from %s did "
+		    "not finish within %ld s and was stopped; run it by hand to "
+		    "see what it waits for, or raise the thehive timeout", cmd,
+		    origin, secs);
+	else if (n == -2)
+		irc_fail(err, IRC_ERR_INVALID, "the key command '%.200s' from %s "
+		    "printed more than %d bytes and was stopped; it must print "
+		    "only the API key", cmd, origin, KEY_CMD_OUTPUT_MAX);
+	else {
+		out[strcspn(out, "\n")] = '\0';
+		strip_end(out);
+		if (out[0] == '\0')
+			irc_fail(err, IRC_ERR_INVALID, "the key command from %s "
+			    "printed nothing; it must print the API key", origin);
+		else if (strlen(out) > KEY_MAX)
+			irc_fail(err, IRC_ERR_INVALID, "the key command from %s "
+			    "printed a line longer than %d bytes; it must print "
+			    "only the API key", origin, KEY_MAX);
+		else {
+			t->key = irc_xstrdup(out);
+			t->key_source = irc_xasprintf("key command from %s",
+			    origin);
+		}
 	}
-	if (t->key == NULL || t->key[0] == '\0')
-		return irc_fail(err, IRC_ERR_INVALID, "the key command from %s "
-		    "printed nothing; it must print the API key", origin);
-	t->key_source = irc_xasprintf("key command from %s", origin);
-	return IRC_OK;
+	explicit_bzero(out, KEY_CMD_OUTPUT_MAX + 1);
+	free(out);
+	return t->key != NULL ? IRC_OK : err->status;
 }
 
 /* Reads the key of a target from the first source that is set. */

@@ -20,13 +20,15 @@ Test hooks (no authentication, never part of TheHive):
     POST /_fake/fault      queue a fault: {"method", "path" (a regex),
                            "times", "status", "body", "content_type",
                            "delay_ms", "drop", "retry_after", "commit",
-                           "commit_first", "body_bytes"}
+                           "commit_first", "body_bytes", "body_match"}
                            With "commit" the request is carried out after
                            the delay, then the fault answers (a slow server
                            that stores late); with "commit_first" it is
                            carried out before the delay (a server that
                            stores at once but answers late).  "body_bytes"
-                           answers N bytes of "x" instead of "body".
+                           answers N bytes of "x" instead of "body";
+                           "body_match" (a regex) limits the fault to
+                           requests whose body it is found in.
     POST /_fake/latency    {"ms": N}: sleep N ms before every answer
     POST /_fake/reset      forget every object, request and fault
     POST /_fake/clear-requests
@@ -366,6 +368,21 @@ class Hive:
 
     def case_get(self, login, org, id_or_name):
         return 200, self.case_out(self.find_case(org, id_or_name))
+
+    def case_delete(self, login, org, id_or_name):
+        """DELETE /api/v1/case/{id}: 204, with its tasks, logs and
+        observables (OAS5; TheHive 5 deletes them with the case)."""
+        c = self.find_case(org, id_or_name)
+        tasks = {t for t, v in self.s.tasks.items() if v["_case"] == c["_id"]}
+        for lid in [k for k, v in self.s.logs.items() if v["_task"] in tasks]:
+            del self.s.logs[lid]
+        for oid in [k for k, v in self.s.observables.items()
+                    if v["_case"] == c["_id"]]:
+            del self.s.observables[oid]
+        for tid in tasks:
+            del self.s.tasks[tid]
+        del self.s.cases[c["_id"]]
+        return 204, None
 
     def case_patch(self, login, org, id_or_name, body):
         c = self.find_case(org, id_or_name)
@@ -757,6 +774,7 @@ ROUTES = [
     ("POST", r"/api/v1/case", "case_create"),
     ("GET", r"/api/v1/case/(?P<cid>[^/]+)", "case_get"),
     ("PATCH", r"/api/v1/case/(?P<cid>[^/]+)", "case_patch"),
+    ("DELETE", r"/api/v1/case/(?P<cid>[^/]+)", "case_delete"),
     ("POST", r"/api/v1/case/(?P<cid>[^/]+)/task", "task_create_v1"),
     ("POST", r"/api/case/(?P<cid>[^/]+)/task", "task_create_v0"),
     ("PATCH", r"/api/v1/task/(?P<tid>[^/]+)", "task_patch"),
@@ -836,12 +854,15 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def take_fault(self, method, path):
+    def take_fault(self, method, path, raw):
         store = self.server.store
         for f in store.faults:
             if f.get("method", method) != method:
                 continue
             if not re.fullmatch(f.get("path", ".*"), path):
+                continue
+            if "body_match" in f and not re.search(
+                    f["body_match"], raw.decode("utf-8", "replace")):
                 continue
             f["times"] = f.get("times", 1) - 1
             if f["times"] <= 0:
@@ -877,7 +898,7 @@ class Handler(BaseHTTPRequestHandler):
         store = self.server.store
         args = self.server.args
         with LOCK:
-            fault = self.take_fault(method, path)
+            fault = self.take_fault(method, path, raw)
             latency = store.latency_ms
             store.requests.append({
                 "method": method, "path": self.path,
@@ -974,6 +995,8 @@ class Handler(BaseHTTPRequestHandler):
             r = hive.case_get(login, org, groups["cid"])
         elif name == "case_patch":
             r = hive.case_patch(login, org, groups["cid"], body)
+        elif name == "case_delete":
+            r = hive.case_delete(login, org, groups["cid"])
         elif name == "task_create_v1":
             r = hive.task_create(login, org, groups["cid"], body, False)
         elif name == "task_create_v0":
