@@ -66,7 +66,7 @@ check_no_match "bad reply: error cleared" "last error" "$("$IRCASE" sync --statu
 cmd_time() {
 	start=$(date +%s)
 	IRCASE_THEHIVE_KEY= IRCASE_THEHIVE_TIMEOUT=1 IRCASE_THEHIVE_KEY_CMD="$1" \
-	    "$IRCASE" $2 >"$T/out" 2>&1
+	    timeout 20 "$IRCASE" $2 >"$T/out" 2>&1
 	rc=$?
 	echo "$rc $(($(date +%s) - start))"
 }
