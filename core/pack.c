@@ -516,6 +516,54 @@ pack_write_case(struct irc_db *db, const char *number,
 	return IRC_OK;
 }
 
+/*
+ * Moves the top-level entries of po->tmp into dir, SHA256SUMS last, and
+ * removes po->tmp.  Used when dir cannot be replaced whole, as "." or a
+ * mount point cannot.  On failure the entries moved so far go back.
+ */
+static enum irc_status
+pack_move_entries(const struct pack_out *po, struct irc_error *err)
+{
+	struct pack_list names = { NULL, 0, 0 };
+	enum irc_status st = IRC_OK;
+	DIR *d = opendir(po->tmp);
+	struct dirent *e;
+	size_t moved;
+
+	if (d == NULL)
+		return irc_fail(err, IRC_ERR_IO, "cannot read folder %s: %s",
+		    po->tmp, strerror(errno));
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, "SHA256SUMS") != 0)
+			list_add(&names, irc_xstrdup(e->d_name));
+	closedir(d);
+	list_add(&names, irc_xstrdup("SHA256SUMS"));
+	for (moved = 0; moved < names.count && st == IRC_OK; moved++) {
+		char *from = irc_xasprintf("%s/%s", po->tmp, names.items[moved]);
+		char *to = irc_xasprintf("%s/%s", po->dir, names.items[moved]);
+
+		if (rename(from, to) != 0)
+			st = irc_fail(err, IRC_ERR_IO, "cannot move %s to %s: %s",
+			    from, to, strerror(errno));
+		free(from);
+		free(to);
+	}
+	/* The entry at moved - 1 failed: put back the ones before it. */
+	for (size_t i = 0; st != IRC_OK && i + 1 < moved; i++) {
+		char *from = irc_xasprintf("%s/%s", po->dir, names.items[i]);
+		char *to = irc_xasprintf("%s/%s", po->tmp, names.items[i]);
+
+		rename(from, to);
+		free(from);
+		free(to);
+	}
+	if (st == IRC_OK)
+		rmdir(po->tmp);
+	list_free(&names);
+	return st;
+}
+
 /* Returns dir without trailing slashes (caller frees); "/" stays "/". */
 static char *
 pack_trim_dir(const char *dir)
@@ -567,9 +615,13 @@ irc_pack_build(struct irc_db *db, const struct irc_register_query *q,
 	    (st = pack_write_manifest(&po, err)) != IRC_OK)
 		goto out;
 	/* rename(2) replaces dir when it is an empty folder. */
-	if (rename(po.tmp, base) != 0)
-		st = irc_fail(err, IRC_ERR_IO, "cannot rename %s to %s: %s",
-		    po.tmp, dir, strerror(errno));
+	if (rename(po.tmp, base) != 0) {
+		if (errno == EBUSY || errno == EINVAL)
+			st = pack_move_entries(&po, err);
+		else
+			st = irc_fail(err, IRC_ERR_IO, "cannot rename %s to %s: %s",
+			    po.tmp, dir, strerror(errno));
+	}
 out:
 	if (st != IRC_OK && po.tmp != NULL)
 		pack_remove_tree(po.tmp);

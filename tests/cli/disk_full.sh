@@ -52,6 +52,20 @@ check "pack renamed into place verifies" 0 "$?"
 check "pack leaves no temporary folder" "$T/empty" \
     "$(ls -d "$T"/empty*)"
 
+# "." cannot be replaced whole, so the entries move into it one by one.
+mkdir "$T/here"
+# shellcheck disable=SC2086
+(cd "$T/here" && limited audit-pack $period . >/dev/null 2>"$T/err")
+check "pack into . over the size limit exits 1" 1 "$?"
+check "failed pack into . leaves it empty" "" "$(ls -A "$T/here")"
+# shellcheck disable=SC2086
+(cd "$T/here" && "$IRCASE" audit-pack $period . >/dev/null 2>"$T/err")
+check "pack into . with space" 0 "$?"
+"$IRCASE" verify --pack "$T/here" >/dev/null 2>&1
+check "pack moved into . verifies" 0 "$?"
+check "pack into . leaves no temporary folder" "" \
+    "$(ls -A "$T/here" | grep -v -x -E 'README.md|SHA256SUMS|cases|control-map.md|playbooks|register.csv|register.md')"
+
 for f in json csv md timesketch; do
 	limited export 1 --format "$f" -o "$T/case.$f" >/dev/null 2>"$T/err"
 	check "export $f over the size limit exits 1" 1 "$?"
