@@ -642,14 +642,10 @@ db_open(const char *path, bool create, struct irc_db **out,
 	/* Only readers get here without write access: a copy for an audit. */
 	if (!create && access(path, W_OK) != 0)
 		st = db_open_readonly(db, err);
-	else if (sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE,
-	    NULL) != SQLITE_OK)
-		st = irc_fail(err, IRC_ERR_DB, "cannot open database %s: %s", path,
-		    db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
-	else
+	else if ((st = db_open_flags(db, path, SQLITE_OPEN_READWRITE, err)) ==
+	    IRC_OK)
 		st = db_exec(db, "PRAGMA journal_mode=WAL;"
-		    " PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		    " PRAGMA trusted_schema=OFF", "cannot set up the database",
+		    " PRAGMA synchronous=FULL;", "cannot set up the database",
 		    err);
 	if (st != IRC_OK)
 		goto fail;
