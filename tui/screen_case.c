@@ -846,7 +846,9 @@ static void case_draw_status(struct tui *t, struct case_screen *cs)
 		left = case_hint_fit(timeline_hints, 3, cols);
 	else
 		left = case_hint_fit(step_hints, 4, cols);
-	tui_draw_status_message(left, right, cs->error, cs->message[0] != '\0');
+	/* The note input takes the row above the bar, so no wrap there. */
+	tui_draw_status_message(left, right, cs->error, cs->message[0] != '\0' &&
+	    !cs->noting);
 	/* The nearest notification deadline, left of the case clock. */
 	if (clock[0] != '\0')
 		tui_draw(LINES - 1, COLS - tui_text_width(right) - 2 -
