@@ -354,6 +354,18 @@ say_sync_conflict(struct irc_buf *s, const json_t *b)
 }
 
 static void
+say_sync_relink(struct irc_buf *s, const json_t *b)
+{
+	json_int_t number = json_integer_value(json_object_get(b,
+	    "thehive_number"));
+
+	irc_buf_addf(s, "unlinked from TheHive case #%lld (%s) on %s; the "
+	    "next sync links it again", (long long)number,
+	    str(b, "thehive_id") ? str(b, "thehive_id") : "?",
+	    str(b, "target") ? str(b, "target") : "?");
+}
+
+static void
 say_thehive_log(struct irc_buf *s, const json_t *b)
 {
 	irc_buf_addf(s, "TheHive log: %s", str(b, "text") ? str(b, "text") :
@@ -399,6 +411,7 @@ static const struct summary_rule {
 	{ "drill.start", say_drill_start },
 	{ "drill.inject", say_drill_inject },
 	{ "sync.conflict", say_sync_conflict },
+	{ "sync.relink", say_sync_relink },
 	{ "thehive.log", say_thehive_log },
 	{ "thehive.observable", say_thehive_observable },
 };

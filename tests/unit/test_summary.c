@@ -102,6 +102,10 @@ static const struct summary_case cases[] = {
 	{ "sync.conflict", 5, "{\"step\":5,\"local\":\"done\",\"thehive\":"
 	    "\"Waiting\",\"thehive_state\":\"pending\"}",
 	    "step 5: TheHive task is Waiting, here done" },
+	{ "sync.relink", 0, "{\"target\":\"production\",\"thehive_id\":"
+	    "\"~8\",\"thehive_number\":12}",
+	    "unlinked from TheHive case #12 (~8) on production; the next sync "
+	    "links it again" },
 	{ "thehive.log", 0, "{\"text\":\"looked\",\"thehive_id\":\"~1\"}",
 	    "TheHive log: looked" },
 	{ "thehive.observable", 0, "{\"type\":\"ip\",\"value\":\"x\","
