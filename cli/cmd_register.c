@@ -54,7 +54,7 @@ cli_parse_bound(const struct cli_ctx *ctx, const char *what,
 	if (irc_register_date_parse(text, end_of_day, what, out, &err) ==
 	    IRC_OK)
 		return true;
-	/* The message of core lists only the time forms, but a bound takes a date too. */
+	/* core's message lists only the time forms, but a bound also takes a date. */
 	if (strncmp(err.msg, "invalid time", 12) == 0)
 		cli_usage_error(ctx, "invalid date '%s' for %s: give a date as "
 		    "YYYY-MM-DD such as 2026-12-01, or a time as RFC 3339 such as "
