@@ -544,7 +544,12 @@ db_open_flags(struct irc_db *db, const char *name, int flags,
 {
 	sqlite3_close_v2(db->handle);
 	db->handle = NULL;
-	if (sqlite3_open_v2(name, &db->handle, flags, NULL) != SQLITE_OK)
+	/*
+	 * A handle is used by one thread only, so SQLite's own mutexes are
+	 * not needed: they were taken on every column read.
+	 */
+	if (sqlite3_open_v2(name, &db->handle, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK)
 		return irc_fail(err, IRC_ERR_DB, "cannot open database %s: %s",
 		    db->path, db->handle ? sqlite3_errmsg(db->handle) :
 		    "out of memory");

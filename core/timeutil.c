@@ -63,13 +63,41 @@ irc_time_utc(int64_t t, char *buf, size_t size)
 	int64_t frac;
 	time_t sec = split_us(t, &frac);
 	struct tm tm;
-	char date[32];
 
-	if (gmtime_r(&sec, &tm) == NULL ||
-	    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+	if (gmtime_r(&sec, &tm) == NULL) {
 		snprintf(buf, size, "@%" PRId64, t);
-	else
-		snprintf(buf, size, "%s.%06" PRId64 "Z", date, frac);
+	} else if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999 ||
+	    size < sizeof "YYYY-MM-DDTHH:MM:SS.uuuuuuZ") {
+		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06" PRId64
+		    "Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	} else {
+		/*
+		 * Written digit by digit: exports format two times per action,
+		 * and strftime() with snprintf() took a twelfth of the time of
+		 * a JSON export of a million actions.
+		 */
+		const int parts[] = { tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+		static const char seps[] = "--T::.";
+		char *p = buf;
+
+		for (size_t i = 0; i < 6; i++) {
+			int v = parts[i];
+
+			if (i == 0) {
+				*p++ = (char)('0' + v / 1000);
+				*p++ = (char)('0' + v / 100 % 10);
+			}
+			*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = seps[i];
+		}
+		for (int64_t div = 100000; div > 0; div /= 10)
+			*p++ = (char)('0' + frac / div % 10);
+		*p++ = 'Z';
+		*p = '\0';
+	}
 	return buf;
 }
 
