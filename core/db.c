@@ -564,8 +564,8 @@ db_open_flags(struct irc_db *db, const char *name, int flags,
  * Opens a database file that this process may not write, such as a copy
  * handed to an auditor.  SQLite reads a WAL database read-only when it can
  * create or open the -shm file beside it.  In a folder that is read-only
- * too, the file is opened as immutable, which is right for a copy that
- * nobody writes while it is read.
+ * too, the file is opened as immutable, which suits a copy that no
+ * process writes while it is read.
  */
 static enum irc_status
 db_open_readonly(struct irc_db *db, struct irc_error *err)

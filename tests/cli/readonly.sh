@@ -1,7 +1,7 @@
 #!/bin/sh
 # A database this process may not write, such as a copy handed to an
 # auditor, can still be listed, shown, exported and verified, in a
-# read-only folder too; a write command names the cause and the fix.
+# read-only folder too.  A write command names the cause and the fix.
 . "$(dirname "$0")/../lib.sh"
 
 # Root bypasses file modes, so as root the checks run as nobody.
