@@ -3,7 +3,10 @@
  * from the inventory by id or typed in.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #include "asset.h"
 #include "config.h"
@@ -72,6 +75,62 @@ static enum irc_status assets_check_id(const char *value,
 	return st;
 }
 
+/* Returns true when needle occurs in hay, ignoring ASCII case. */
+static bool assets_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return n == 0;
+}
+
+/*
+ * Lists the inventory rows whose id or name contains what is typed, as
+ * many as buf holds, so the responder picks an id instead of typing it
+ * blind.  Nothing without an inventory.
+ */
+static void assets_suggest(const struct rec_form *form, int field,
+    const char *typed, char *buf, size_t size)
+{
+	struct irc_inventory *inv = NULL;
+	struct irc_error err;
+	size_t used = 0, matches = 0, shown = 0;
+
+	buf[0] = '\0';
+	/* Only the inventory id of the add form has candidates. */
+	if (form->action != TUI_ACT_REC_ADD || field != 0 ||
+	    assets_inventory(&inv, &err) != IRC_OK)
+		return;
+	if (inv->nrows > 0)
+		used = (size_t)snprintf(buf, size, "Inventory: ");
+	for (size_t i = 0; i < inv->nrows; i++) {
+		const struct irc_asset_row *r = &inv->rows[i];
+		char item[256];
+		int n;
+
+		if (!assets_contains(r->id, typed) &&
+		    !assets_contains(r->name, typed))
+			continue;
+		matches++;
+		n = snprintf(item, sizeof(item), "%s%s %s", shown > 0 ? ", " :
+		    "", r->id, r->name);
+		/* Keep room for the count of rows left out. */
+		if (n < 0 || used + (size_t)n + 40 >= size)
+			continue;
+		memcpy(buf + used, item, (size_t)n + 1);
+		used += (size_t)n;
+		shown++;
+	}
+	if (inv->nrows > 0 && matches == 0)
+		snprintf(buf, size, "No inventory asset matches '%s'.", typed);
+	else if (shown < matches)
+		snprintf(buf + used, size - used, ", and %zu more; type to narrow",
+		    matches - shown);
+	irc_inventory_free(inv);
+}
+
 /* Adds the inventory asset whose id is id. */
 static enum irc_status assets_add_inventory(struct tui *t, int64_t case_id,
     const char *id, int64_t *number, struct irc_error *err)
@@ -130,4 +189,5 @@ const struct rec_kind pane_assets = {
 	.load = assets_load,
 	.forms = assets_forms,
 	.nforms = 1,
+	.suggest = assets_suggest,
 };

@@ -74,6 +74,11 @@ struct rec_kind {
 	    struct rec_lines *out, struct irc_error *err);
 	const struct rec_form *forms;
 	size_t nforms;
+	/* Fills buf with the candidates for field field of form that match
+	 * what is typed so far, shown above the prompt; "" for none.  NULL
+	 * when no field of the kind has candidates. */
+	void (*suggest)(const struct rec_form *form, int field,
+	    const char *typed, char *buf, size_t size);
 };
 
 /* The argument of screen_records_ops. */

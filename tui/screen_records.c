@@ -197,6 +197,15 @@ static void rec_draw(struct tui *t, struct screen *s)
 		rec_choices_text(f->choices, choices, sizeof(choices));
 		rows -= rec_draw_above(rows, choices, TUI_ROLE_DIM);
 	}
+	if (rs->kind->suggest != NULL) {
+		char *typed = tui_input_text(&rs->input);
+
+		rs->kind->suggest(rs->form, rs->field, typed, choices,
+		    sizeof(choices));
+		free(typed);
+		if (choices[0] != '\0')
+			rows -= rec_draw_above(rows, choices, TUI_ROLE_DIM);
+	}
 	if (rs->message[0] != '\0' && rows > 1)
 		rec_draw_above(rows, rs->message, rs->error ? TUI_ROLE_ERROR :
 		    TUI_ROLE_NORMAL);

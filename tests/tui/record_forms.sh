@@ -20,7 +20,7 @@ title: Forms
 - [ ] Reset the password
 MD
 mkdir -p "$XDG_CONFIG_HOME/ircase"
-printf 'id,name,owner,classification\nA-1,mail01,Ops,confidential\n' \
+printf 'id,name,owner,classification\nA-1,mail01,Ops,confidential\nB-2,web02,Web,internal\n' \
     >"$XDG_CONFIG_HOME/ircase/inventory.csv"
 printf 'assets:\n  file: inventory.csv\n' >"$XDG_CONFIG_HOME/ircase/config.yaml"
 q() { sqlite3 "$IRCASE_DB" "$1"; }
@@ -125,6 +125,13 @@ keys q
 keys a
 check_wait "Assets pane opens" "Affected assets"
 keys a
+check_wait "the id field lists the inventory" "Inventory: A-1 mail01, B-2 web02"
+type_text "web"
+check_wait "typing narrows the list" "Inventory: B-2 web02"
+check_no_match "a row that does not match is hidden" "A-1 mail01" "$(screen)"
+type_text "zz"
+check_wait "no match is said" "No inventory asset matches 'webzz'."
+keys C-u
 answer "A-9"
 check_wait "unknown id caught on its field" "no asset with id 'A-9'"
 keys C-u
