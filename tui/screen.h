@@ -17,6 +17,7 @@
 
 #include "actor.h"
 #include "db.h"
+#include "keys.h"
 #include "status.h"
 
 /* The smallest terminal the screens are laid out for. */
@@ -102,6 +103,14 @@ bool tui_push(struct tui *t, const struct screen_ops *ops, const void *arg);
 
 /* Closes the top screen and reloads the one below it. */
 void tui_pop(struct tui *t);
+
+/*
+ * Handles a key of a read-only text screen in key context ctx: the
+ * scrolling keys move *top over count lines shown in rows rows, the help
+ * key opens the help of ctx, and the back key closes the screen.
+ */
+void tui_view_key(struct tui *t, enum tui_keyctx ctx, int key, size_t *top,
+    size_t count, int rows);
 
 /*
  * Returns the flag that the SIGHUP, SIGTERM and SIGINT handlers set to

@@ -187,21 +187,8 @@ static void action_draw(struct tui *t, struct screen *s)
 static void action_key(struct tui *t, struct screen *s, int key)
 {
 	struct action_screen *as = s->data;
-	enum tui_action action = tui_key_action(TUI_CTX_ACTION, key);
-	enum tui_keyctx ctx = TUI_CTX_ACTION;
 
-	if (tui_scroll_key(action, &as->top, as->count, action_rows()))
-		return;
-	switch (action) {
-	case TUI_ACT_HELP:
-		tui_push(t, &screen_help_ops, &ctx);
-		break;
-	case TUI_ACT_BACK:
-		tui_pop(t);
-		break;
-	default:
-		break;
-	}
+	tui_view_key(t, TUI_CTX_ACTION, key, &as->top, as->count, action_rows());
 }
 
 static void action_resize(struct tui *t, struct screen *s)

@@ -197,21 +197,8 @@ static void close_draw(struct tui *t, struct screen *s)
 static void close_key(struct tui *t, struct screen *s, int key)
 {
 	struct close_screen *cs = s->data;
-	enum tui_action action = tui_key_action(TUI_CTX_CLOSE, key);
-	enum tui_keyctx ctx = TUI_CTX_CLOSE;
 
-	if (tui_scroll_key(action, &cs->top, cs->nlines, close_rows()))
-		return;
-	switch (action) {
-	case TUI_ACT_HELP:
-		tui_push(t, &screen_help_ops, &ctx);
-		break;
-	case TUI_ACT_BACK:
-		tui_pop(t);
-		break;
-	default:
-		break;
-	}
+	tui_view_key(t, TUI_CTX_CLOSE, key, &cs->top, cs->nlines, close_rows());
 }
 
 static void close_resize(struct tui *t, struct screen *s)

@@ -140,3 +140,16 @@ const struct screen_ops screen_help_ops = {
 	.reload = NULL,
 	.close = help_close,
 };
+
+void tui_view_key(struct tui *t, enum tui_keyctx ctx, int key, size_t *top,
+    size_t count, int rows)
+{
+	enum tui_action action = tui_key_action(ctx, key);
+
+	if (tui_scroll_key(action, top, count, rows))
+		return;
+	if (action == TUI_ACT_HELP)
+		tui_push(t, &screen_help_ops, &ctx);
+	else if (action == TUI_ACT_BACK)
+		tui_pop(t);
+}

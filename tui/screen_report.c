@@ -152,21 +152,8 @@ static void report_draw(struct tui *t, struct screen *s)
 static void report_key(struct tui *t, struct screen *s, int key)
 {
 	struct report_screen *rs = s->data;
-	enum tui_action action = tui_key_action(TUI_CTX_REPORT, key);
-	enum tui_keyctx ctx = TUI_CTX_REPORT;
 
-	if (tui_scroll_key(action, &rs->top, rs->doc.nlines, report_rows()))
-		return;
-	switch (action) {
-	case TUI_ACT_HELP:
-		tui_push(t, &screen_help_ops, &ctx);
-		break;
-	case TUI_ACT_BACK:
-		tui_pop(t);
-		break;
-	default:
-		break;
-	}
+	tui_view_key(t, TUI_CTX_REPORT, key, &rs->top, rs->doc.nlines, report_rows());
 }
 
 static void report_resize(struct tui *t, struct screen *s)
