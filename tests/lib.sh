@@ -64,3 +64,24 @@ db_sum() {
 		echo "no database"
 	fi
 }
+
+# crash_check_notes FILE WHAT: after kill -9 rounds on case 1, checks that
+# each note text in FILE is stored exactly once (WHAT names them in the
+# test name), that the chain verifies, that integrity_check is ok and that
+# the case row counts every action.  sqlite3 waits for the lock of a
+# killed process that is still exiting instead of failing at once.
+crash_check_notes() {
+	_q() { sqlite3 -cmd '.timeout 10000' "$IRCASE_DB" "$1"; }
+	_missing=0
+	while IFS= read -r _text; do
+		_n=$(_q "SELECT count(*) FROM action WHERE kind = 'note' AND json_extract(body, '$.text') = '$_text'")
+		[ "$_n" = 1 ] || _missing=$((_missing + 1))
+	done <"$1"
+	check "every $2 note is stored once ($(sort -u "$1" | wc -l) notes, $rounds kills)" 0 "$_missing"
+	"$IRCASE" verify 1 >/dev/null 2>"$T/verify"
+	check "chain verifies after $rounds kills" 0 $?
+	check "integrity_check is ok" ok "$(_q 'PRAGMA integrity_check')"
+	check "action count matches the case row" \
+	    "$(_q 'SELECT action_count FROM "case" WHERE id = 1')" \
+	    "$(_q 'SELECT count(*) FROM action WHERE case_id = 1')"
+}
