@@ -121,7 +121,7 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "unexpected argument '%s'; export "
 		    "takes one CASE", argv[optind + 1]);
 
-	/* A JSON export holds the contacts of config.yaml. */
+	/* A JSON export contains the contacts of config.yaml. */
 	if (cli_config() == NULL || !cli_db_open(ctx, CLI_DB_READ, &db, NULL))
 		return CLI_EXIT_FAIL;
 	if (!export_write(db, case_id, format, output, &result))

@@ -121,9 +121,9 @@ status_print_case(const struct irc_sync_status *s)
 }
 
 /*
- * Prints whether TheHive holds the current chain head, as of the last
- * sync.  It is printed for every case, so a reader need not infer it
- * from silence.
+ * Prints whether TheHive has the current chain head, as of the last
+ * sync.  The line is printed for every case, so a reader need not infer
+ * it from a missing line.
  */
 static void
 status_print_head(const struct irc_sync_status *s)

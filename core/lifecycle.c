@@ -83,9 +83,16 @@ irc_word_check(const char *what, const char *typed, const char *const *list,
 	if (irc_word_match(typed, list) != NULL)
 		return IRC_OK;
 	words[0] = '\0';
-	for (i = 0; list[i] != NULL && used < sizeof words; i++)
+	for (i = 0; list[i] != NULL && used < sizeof words; i++) {
+		const char *sep = ", ";
+
+		if (i == 0)
+			sep = "";
+		else if (list[i + 1] == NULL)
+			sep = " or ";
 		used += (size_t)snprintf(words + used, sizeof words - used, "%s%s",
-		    i == 0 ? "" : list[i + 1] == NULL ? " or " : ", ", list[i]);
+		    sep, list[i]);
+	}
 	return irc_fail(err, IRC_ERR_INVALID, "invalid %s '%s'; use %s", what,
 	    typed != NULL ? typed : "", words);
 }

@@ -112,7 +112,7 @@ target_set(struct irc_hive_target *t, struct target_src *src,
 
 /*
  * Rejects a path that is not a regular file, then a file that group or
- * others may read, since it holds a key.  The type goes first: a mode
+ * others may read, since it contains a key.  The type goes first: a mode
  * change cannot turn a folder into a key file.
  */
 static enum irc_status

@@ -159,8 +159,8 @@ check "C locale: title kept" "Hameçonnage — 钓鱼" "$(python3 -c "import jso
 check_match "C locale: log kept" "Zugriff gesperrt ✓ ü" "$(python3 -c "import json; print([l['message'] for l in json.load(open('$T/state.json'))['logs']])")"
 
 # --- the id of a created log is read from its reply, not from its text ----
-# The client reads only "_id" from a log's reply; a text with quotes,
-# brackets, backslashes and its own "_id" must not mislead it.
+# A log's reply repeats its text.  A text with quotes, brackets,
+# backslashes and its own "_id" must not change the id the client stores.
 "$IRCASE" note 1 'look: {"_id": "~1", "x": [1, {"y": "}"}]} \" \\ ]' >/dev/null
 "$IRCASE" sync >"$T/out" 2>&1
 check "tricky text: sync exits 0" 0 $?
